@@ -1,0 +1,113 @@
+// Package finding defines what a rule reports, how severe it is, and the
+// stable fingerprint that baselines, suppressions and SARIF rely on.
+package finding
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Severity orders findings. Info never fails a build by default.
+type Severity int
+
+const (
+	Info Severity = iota
+	Low
+	Medium
+	High
+	Critical
+)
+
+var severityNames = []string{"info", "low", "medium", "high", "critical"}
+
+func (s Severity) String() string {
+	if s < Info || s > Critical {
+		return "unknown"
+	}
+	return severityNames[s]
+}
+
+// ParseSeverity accepts the lower-case names (case-insensitively) and "none",
+// which returns a value above Critical so that nothing reaches it.
+func ParseSeverity(s string) (Severity, error) {
+	v := strings.ToLower(strings.TrimSpace(s))
+	for i, n := range severityNames {
+		if v == n {
+			return Severity(i), nil
+		}
+	}
+	if v == "none" || v == "never" {
+		return Critical + 1, nil
+	}
+	return Info, fmt.Errorf("unknown severity %q (want info, low, medium, high, critical or none)", s)
+}
+
+// MarshalText makes Severity render as its name in JSON and YAML.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText parses a severity name.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// Control is a reference to a compliance control, e.g.
+// {Framework: "nist-800-190", ID: "4.1.1"}.
+type Control struct {
+	Framework string `json:"framework"`
+	ID        string `json:"id"`
+}
+
+func (c Control) String() string { return c.Framework + ":" + c.ID }
+
+// Location is a 1-based span; zero values mean "whole file".
+type Location struct {
+	StartLine   int `json:"start_line"`
+	StartColumn int `json:"start_column"`
+	EndLine     int `json:"end_line"`
+	EndColumn   int `json:"end_column"`
+}
+
+// Suppression records why a finding is not counted.
+type Suppression struct {
+	// Kind is "inline" (a # hardline ignore comment), "config" (a rule of
+	// .hardline.yaml) or "baseline".
+	Kind   string `json:"kind"`
+	Reason string `json:"reason,omitempty"`
+	// Where the suppression was declared, e.g. "Dockerfile:12" or
+	// ".hardline.yaml".
+	Source string `json:"source,omitempty"`
+}
+
+// Finding is one reported problem.
+type Finding struct {
+	RuleID      string    `json:"rule_id"`
+	RuleName    string    `json:"rule_name"`
+	Title       string    `json:"title"`
+	Severity    Severity  `json:"severity"`
+	Tags        []string  `json:"tags"`
+	Controls    []Control `json:"controls"`
+	Message     string    `json:"message"`
+	Remediation string    `json:"remediation,omitempty"`
+	HelpURI     string    `json:"help_uri,omitempty"`
+	// File is the input path, slash-separated and relative to the working
+	// directory when it is below it.
+	File     string   `json:"file"`
+	Location Location `json:"location"`
+	// Stage is the stage index the finding belongs to (-1 when none) and
+	// StageName its alias.
+	Stage     int    `json:"stage"`
+	StageName string `json:"stage_name,omitempty"`
+	// Key is rule-provided content that identifies the finding independent
+	// of its line (e.g. the offending package name); part of Fingerprint.
+	Key string `json:"-"`
+	// Context is the normalised text of the instruction the finding points
+	// at; part of Fingerprint so that moving lines keeps fingerprints.
+	Context     string       `json:"-"`
+	Fingerprint string       `json:"fingerprint"`
+	Suppressed  *Suppression `json:"suppressed,omitempty"`
+}

@@ -1,0 +1,57 @@
+// Package shellcmd turns the shell text of a RUN instruction into the ordered
+// list of simple commands it executes, using mvdan.cc/sh/v3, so that rules can
+// reason about argv instead of matching regular expressions against text.
+package shellcmd
+
+// Command is one simple command found in a script, in execution order
+// (left to right, outer to inner; the bodies of functions, subshells,
+// if/for/while blocks and command substitutions are all included).
+type Command struct {
+	// Argv are the command's words. Words that are fully literal are given
+	// as-is (quotes removed). Parameter expansions whose value is known from
+	// the environment passed to Parse are substituted; unknown ones are kept
+	// in their ${NAME} form so that rules can still see them.
+	Argv []string `json:"argv"`
+	// Name is the base name of the program actually run: Argv[0] with any
+	// directory removed, after stripping transparent wrappers (sudo, env,
+	// nice, nohup, exec, command, time, xargs, su -c is not unwrapped).
+	Name string `json:"name"`
+	// Args are the arguments after Name (the unwrapped argv minus the
+	// program itself).
+	Args []string `json:"args"`
+	// Wrappers lists the wrappers that were stripped, e.g. ["sudo"].
+	Wrappers []string `json:"wrappers,omitempty"`
+	// Assigns are the NAME=value prefix assignments of the command.
+	Assigns map[string]string `json:"assigns,omitempty"`
+	// Pipeline is the index of the pipeline this command is part of, and
+	// PipePos its position in it (0 = first). PipeLen is the number of
+	// commands in that pipeline (1 when not piped).
+	Pipeline int `json:"pipeline"`
+	PipePos  int `json:"pipe_pos"`
+	PipeLen  int `json:"pipe_len"`
+	// Redirects are output redirections of this command: the target words
+	// of `>`, `>>` (and the op), so rules can see `echo x >> ~/.npmrc`.
+	Redirects []Redirect `json:"redirects,omitempty"`
+	// Line is the 1-based line of the command inside the script text.
+	Line int `json:"line"`
+	// Conditional is true when the command only runs on a branch
+	// (right side of || or &&, inside if/case/loops).
+	Conditional bool `json:"conditional"`
+}
+
+// Redirect is an output or input redirection of a command.
+type Redirect struct {
+	Op     string `json:"op"` // ">", ">>", "<", "<<", "<<<", ">&" ...
+	Target string `json:"target"`
+}
+
+// Result is the outcome of parsing one script.
+type Result struct {
+	Commands []Command `json:"commands"`
+	// Vars are the names of all parameters referenced by the script
+	// ($X, ${X}, ${X:-y}), sorted and de-duplicated.
+	Vars []string `json:"vars,omitempty"`
+	// Error is set when the script could not be parsed as POSIX/bash; the
+	// commands found before the error are still returned when possible.
+	Error string `json:"error,omitempty"`
+}
