@@ -6,8 +6,9 @@ package pkgops
 
 // Op is one package-manager operation.
 type Op struct {
-	// Manager is the normalised manager: apk, apt, yum, dnf, microdnf, zypper,
-	// pip, npm, yarn, pnpm, gem, tdnf.
+	// Manager is the normalised manager: apk, apt (apt-get, apt, aptitude),
+	// dpkg, yum, dnf, microdnf, tdnf, zypper, pip (pip, pipX.Y, python -m
+	// pip, uv pip), npm, yarn, pnpm, gem, cargo, go.
 	Manager string `json:"manager"`
 	// Action is install, remove, update (refresh indexes), upgrade, clean,
 	// or other.
@@ -20,7 +21,9 @@ type Op struct {
 	// Virtual is the name of the virtual package created by
 	// `apk add --virtual NAME` / `apk add -t NAME`.
 	Virtual string `json:"virtual,omitempty"`
-	// Flags are the option words (e.g. --no-cache, -y, --no-install-recommends).
+	// Flags are the option words as written (e.g. --no-cache, -y,
+	// --no-install-recommends), each followed by its value when the value
+	// is a separate word (-o, Dpkg::Options::=--force-confold).
 	Flags []string `json:"flags,omitempty"`
 	// Global is true for npm/yarn/pnpm global installs (-g / global).
 	Global bool `json:"global,omitempty"`

@@ -14,7 +14,8 @@ type Command struct {
 	Argv []string `json:"argv"`
 	// Name is the base name of the program actually run: Argv[0] with any
 	// directory removed, after stripping transparent wrappers (sudo, env,
-	// nice, nohup, exec, command, time, xargs, su -c is not unwrapped).
+	// nice, nohup, exec, command, time, timeout, stdbuf, xargs, gosu,
+	// su-exec, busybox; su -c is not unwrapped but its script is parsed).
 	Name string `json:"name"`
 	// Args are the arguments after Name (the unwrapped argv minus the
 	// program itself).
@@ -23,16 +24,21 @@ type Command struct {
 	Wrappers []string `json:"wrappers,omitempty"`
 	// Assigns are the NAME=value prefix assignments of the command.
 	Assigns map[string]string `json:"assigns,omitempty"`
-	// Pipeline is the index of the pipeline this command is part of, and
-	// PipePos its position in it (0 = first). PipeLen is the number of
-	// commands in that pipeline (1 when not piped).
+	// Pipeline identifies the pipeline this command is part of (numbered
+	// from 0 in the order pipelines start executing), and PipePos its
+	// position in it (0 = first). PipeLen is the number of commands in that
+	// pipeline (1 when not piped). Every command of a compound pipeline
+	// element, as in `curl x | (cd /; sh)`, shares that element's position.
 	Pipeline int `json:"pipeline"`
 	PipePos  int `json:"pipe_pos"`
 	PipeLen  int `json:"pipe_len"`
-	// Redirects are output redirections of this command: the target words
-	// of `>`, `>>` (and the op), so rules can see `echo x >> ~/.npmrc`.
+	// Redirects are the redirections of this command in source order, so
+	// rules can see `echo x >> ~/.npmrc`. Redirections of an enclosing
+	// compound command (`{ a; b; } > f`) come first.
 	Redirects []Redirect `json:"redirects,omitempty"`
-	// Line is the 1-based line of the command inside the script text.
+	// Line is the 1-based line of the command inside the script text (0 past
+	// line 262143, where the parser stops counting). Commands of a nested
+	// `sh -c` script are reported at their line in the outer script.
 	Line int `json:"line"`
 	// Conditional is true when the command only runs on a branch
 	// (right side of || or &&, inside if/case/loops).
@@ -41,8 +47,17 @@ type Command struct {
 
 // Redirect is an output or input redirection of a command.
 type Redirect struct {
-	Op     string `json:"op"` // ">", ">>", "<", "<<", "<<<", ">&" ...
+	// Op is the operator, prefixed by the file descriptor when one is
+	// given, so that `2>/dev/null` ("2>") is not mistaken for stdout:
+	// ">", ">>", "2>", "<", "<<", "<<-", "<<<", ">&", "2>&", "&>" ...
+	Op string `json:"op"`
+	// Target is the expanded target word; for here-documents it is the
+	// delimiter word.
 	Target string `json:"target"`
+	// Heredoc is the body of a `<<`/`<<-` here-document, with parameters
+	// expanded as for Argv unless the delimiter is quoted (then it is
+	// verbatim). Secrets are often written to files this way.
+	Heredoc string `json:"heredoc,omitempty"`
 }
 
 // Result is the outcome of parsing one script.
