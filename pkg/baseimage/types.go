@@ -11,7 +11,9 @@ type Ref struct {
 	Tag        string `json:"tag,omitempty"`
 	Digest     string `json:"digest,omitempty"`
 	// Name is the short familiar form used for matching: "alpine" for
-	// docker.io/library/alpine, "gcr.io/distroless/static" otherwise.
+	// docker.io/library/alpine, "bitnami/redis" for other Docker Hub
+	// repositories (also through the mirror.gcr.io and
+	// public.ecr.aws/docker mirrors), "gcr.io/distroless/static" otherwise.
 	Name string `json:"name"`
 }
 
@@ -19,15 +21,19 @@ type Ref struct {
 type Info struct {
 	// Known is false when no knowledge entry matched.
 	Known bool `json:"known"`
-	// Distro is the distribution id (alpine, debian, ubuntu, rhel, fedora,
-	// wolfi, distroless, busybox, scratch, windows, ...); empty when unknown.
+	// Distro is the distribution id, the os-release ID where one exists
+	// (alpine, debian, ubuntu, rhel, centos, rocky, almalinux, fedora, ol,
+	// amzn, opensuse-leap, sles, arch, photon, azurelinux, wolfi, ...), or
+	// distroless, busybox, scratch, windows; empty when unknown.
 	Distro string `json:"distro,omitempty"`
 	// Family groups distros sharing tooling: alpine, debian, rhel, suse,
-	// wolfi, none, windows.
+	// arch, photon (Photon OS, Azure Linux), wolfi, busybox, windows, none.
 	Family string `json:"family,omitempty"`
-	// Libc is musl, glibc, none, or "" when unknown.
+	// Libc is glibc, musl, uclibc, none (no libc: scratch, static images,
+	// Windows), or "" when unknown.
 	Libc string `json:"libc,omitempty"`
-	// PackageManager is apk, apt, dnf, yum, microdnf, zypper, tdnf, or "".
+	// PackageManager is apk, apt, dnf, yum, microdnf, tdnf, zypper, pacman,
+	// none (the image has no package manager), or "" when unknown.
 	PackageManager string `json:"package_manager,omitempty"`
 	// User is the image's default user when known to differ from root
 	// (e.g. "65532" for distroless :nonroot); empty means root/unknown.
@@ -35,7 +41,8 @@ type Info struct {
 	// Shell is false when the image has no /bin/sh (scratch, distroless).
 	Shell *bool `json:"shell,omitempty"`
 	// Runtime is the language runtime the image is built around
-	// (node, python, go, java, ruby, php, dotnet, rust), if any.
+	// (node, python, go, java, ruby, php, dotnet, rust, perl, erlang,
+	// elixir, haskell, julia, r), if any.
 	Runtime string `json:"runtime,omitempty"`
 	// Entry names the knowledge entry that matched (for explanations).
 	Entry string `json:"entry,omitempty"`
