@@ -1,0 +1,405 @@
+package policy
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hardline-dev/hardline/pkg/finding"
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/topdown"
+	"github.com/open-policy-agent/opa/v1/topdown/print"
+)
+
+// DefaultTimeout is the per-document evaluation budget when Options.Timeout
+// is zero. Builtin rules take well under a millisecond per document; the
+// budget only exists to stop runaway custom rules.
+const DefaultTimeout = 5 * time.Second
+
+// ErrTimeout is wrapped by Evaluate errors caused by the evaluation budget.
+var ErrTimeout = errors.New("evaluation budget exceeded")
+
+// Options configure New and RunTests.
+type Options struct {
+	// ExtraDirs are --rules directories of custom rules following the same
+	// convention. Their _test.rego files are only used by RunTests.
+	ExtraDirs []string
+	// Builtin is the builtin rule tree; nil means the rules embedded in the
+	// binary (rules.FS). Tests pass an fstest.MapFS.
+	Builtin fs.FS
+	// NoBuiltin loads only ExtraDirs.
+	NoBuiltin bool
+	// Timeout is the evaluation budget for one document (all rules
+	// together); zero means DefaultTimeout.
+	Timeout time.Duration
+	// Print receives the output of print() calls in rules. When nil, print
+	// calls are removed at compile time so that they cost nothing.
+	Print io.Writer
+}
+
+// Result is one element of a rule's deny set.
+type Result struct {
+	// Rule points into the engine's rule table; treat it as read-only.
+	Rule     *finding.Rule
+	Message  string
+	Location finding.Location
+	// Stage is the stage index the rule reported, -1 when absent.
+	Stage int
+	Key   string
+}
+
+// Engine is a compiled rule set. It is safe for concurrent use.
+type Engine struct {
+	rules    []finding.Rule // sorted by ID
+	examples map[string]Examples
+	queries  []rego.PreparedEvalQuery // parallel to rules
+	warnings []string
+	timeout  time.Duration
+	setName  string
+}
+
+// New loads, validates and compiles the rule set once and prepares one query
+// per rule. All problems are reported together in a *LoadError.
+func New(ctx context.Context, opts Options) (*Engine, error) {
+	srcs, err := sourcesFor(opts)
+	if err != nil {
+		return nil, err
+	}
+	rs := load(srcs, false)
+	if len(rs.problems) > 0 {
+		return nil, &LoadError{Problems: rs.problems}
+	}
+	compiler, err := compile(rs, opts.Print != nil)
+	if err != nil {
+		return nil, err
+	}
+
+	e := &Engine{
+		examples: map[string]Examples{},
+		warnings: rs.warnings,
+		timeout:  cmp.Or(opts.Timeout, DefaultTimeout),
+		setName:  setName(opts),
+	}
+	store := inmem.NewWithOpts(inmem.OptRoundTripOnWrite(false))
+	caps := sandboxCapabilities()
+	for _, m := range rs.rules {
+		e.rules = append(e.rules, m.rule)
+		if m.examples != (Examples{}) {
+			e.examples[m.rule.ID] = m.examples
+		}
+		pq, err := prepare(ctx, compiler, store, caps, m.module.mod.Package.Path, opts.Print)
+		if err != nil {
+			return nil, fmt.Errorf("policy: preparing %s (%s): %w", m.rule.ID, m.rule.File, err)
+		}
+		e.queries = append(e.queries, pq)
+	}
+	return e, nil
+}
+
+// compile compiles every loaded module in one sandboxed, strict compiler.
+func compile(rs *ruleSet, printEnabled bool) (*ast.Compiler, error) {
+	modules := make(map[string]*ast.Module, len(rs.modules))
+	for _, sm := range rs.modules {
+		modules[sm.name] = sm.mod
+	}
+	c := newCompiler(printEnabled)
+	c.Compile(modules)
+	if c.Failed() {
+		return nil, &LoadError{Problems: astErrorLines("", c.Errors)}
+	}
+	return c, nil
+}
+
+func newCompiler(printEnabled bool) *ast.Compiler {
+	return ast.NewCompiler().
+		WithCapabilities(sandboxCapabilities()).
+		WithStrict(true).
+		WithDefaultRegoVersion(ast.RegoV1).
+		WithEnablePrintStatements(printEnabled)
+}
+
+// prepare builds the query data.<pkg>.deny against the shared compiler.
+// Preparing per rule (instead of one query over data.hardline.rules) lets
+// Evaluate skip disabled rules and rules for the other input kind entirely
+// and attribute errors and timeouts to one rule; see BenchmarkEvaluate.
+func prepare(ctx context.Context, c *ast.Compiler, store storage.Store, caps *ast.Capabilities, pkg ast.Ref, w io.Writer) (rego.PreparedEvalQuery, error) {
+	q := ast.NewBody(ast.NewExpr(ast.NewTerm(pkg.Append(ast.StringTerm("deny")))))
+	args := []func(*rego.Rego){
+		rego.ParsedQuery(q),
+		rego.Compiler(c),
+		rego.Store(store),
+		rego.Capabilities(caps),
+		rego.SetRegoVersion(ast.RegoV1),
+		rego.Strict(true),
+	}
+	if w != nil {
+		args = append(args, rego.EnablePrintStatements(true), rego.PrintHook(topdown.NewPrintHook(w)))
+	} else {
+		args = append(args, rego.PrintHook(discardPrint{}))
+	}
+	return rego.New(args...).PrepareForEval(ctx)
+}
+
+// discardPrint drops print output should a print call survive compilation.
+type discardPrint struct{}
+
+func (discardPrint) Print(print.Context, string) error { return nil }
+
+func setName(opts Options) string {
+	var parts []string
+	if !opts.NoBuiltin {
+		parts = append(parts, "builtin rules")
+	}
+	if len(opts.ExtraDirs) > 0 {
+		parts = append(parts, "custom rules from "+strings.Join(opts.ExtraDirs, ", "))
+	}
+	return strings.Join(parts, " and ")
+}
+
+// Rules returns the metadata of every loaded rule, sorted by ID.
+func (e *Engine) Rules() []finding.Rule { return slices.Clone(e.rules) }
+
+// Examples returns the bad/good examples of the rules that have them, keyed
+// by rule ID.
+func (e *Engine) Examples() map[string]Examples {
+	out := make(map[string]Examples, len(e.examples))
+	for k, v := range e.examples {
+		out[k] = v
+	}
+	return out
+}
+
+// Warnings are non-fatal metadata problems of custom rules (unknown tags or
+// keys, missing description), one "file:line: message" each.
+func (e *Engine) Warnings() []string { return slices.Clone(e.warnings) }
+
+// Evaluate runs the rules that apply to kind and are enabled against one
+// input document. enabled nil means each rule's metadata default. input may
+// be an ast.Value, raw JSON ([]byte or json.RawMessage) or anything that
+// encoding/json can marshal. Results are sorted by rule ID, location,
+// message and key.
+func (e *Engine) Evaluate(ctx context.Context, kind string, input any, enabled func(finding.Rule) bool) ([]Result, error) {
+	if !slices.Contains(inputKinds, kind) {
+		return nil, fmt.Errorf("policy: unknown input kind %q (want %s)", kind, strings.Join(inputKinds, " or "))
+	}
+	var selected []int
+	for i := range e.rules {
+		r := &e.rules[i]
+		if !slices.Contains(r.Inputs, kind) {
+			continue
+		}
+		if enabled == nil && !r.Enabled || enabled != nil && !enabled(*r) {
+			continue
+		}
+		selected = append(selected, i)
+	}
+	if len(selected) == 0 {
+		return nil, nil
+	}
+	value, err := toValue(input)
+	if err != nil {
+		return nil, fmt.Errorf("policy: converting %s input: %w", kind, err)
+	}
+
+	parent := ctx
+	ctx, cancel := context.WithTimeoutCause(ctx, e.timeout, ErrTimeout)
+	defer cancel()
+	var out []Result
+	for _, i := range selected {
+		rule := &e.rules[i]
+		rs, err := e.evalRule(ctx, i, value)
+		if err == nil && ctx.Err() != nil {
+			// The rule finished, but the budget or the caller's context ran
+			// out meanwhile; don't start the next rule.
+			err = ctx.Err()
+		}
+		if err != nil {
+			if perr := parent.Err(); perr != nil {
+				return nil, fmt.Errorf("policy: evaluating rule %s: %w", rule.ID, perr)
+			}
+			if errors.Is(context.Cause(ctx), ErrTimeout) {
+				return nil, fmt.Errorf("policy: %s: %w: %s document took longer than %s (stopped in rule %s from %s)",
+					e.setName, ErrTimeout, kind, e.timeout, rule.ID, rule.File)
+			}
+			return nil, fmt.Errorf("policy: rule %s (%s): %w", rule.ID, rule.File, err)
+		}
+		res, err := decodeDeny(rule, rs)
+		if err != nil {
+			return nil, fmt.Errorf("policy: rule %s (%s): %w", rule.ID, rule.File, err)
+		}
+		out = append(out, res...)
+	}
+	sortResults(out)
+	return slices.CompactFunc(out, func(a, b Result) bool { return compareResults(a, b) == 0 }), nil
+}
+
+// evalRule evaluates one prepared query. OPA does not recover panics in
+// builtins; a crafted input must not take the process down with it.
+func (e *Engine) evalRule(ctx context.Context, i int, value ast.Value) (v any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("evaluation panicked: %v", p)
+		}
+	}()
+	rs, err := e.queries[i].Eval(ctx, rego.EvalParsedInput(value))
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
+		return nil, nil // deny undefined: no findings
+	}
+	return rs[0].Expressions[0].Value, nil
+}
+
+// toValue converts the input document once per Evaluate call; every rule
+// then shares the same AST value. BenchmarkInputConversion compares
+// json.Marshal+ast.ValueFromReader, util.RoundTrip+ast.InterfaceToValue and
+// ast.InterfaceToValue on the typed ~20 KB document: all three allocate the
+// same (they all go through JSON and a generic any tree) and
+// ast.InterfaceToValue was at least as fast as the others, so typed input
+// takes that path; raw JSON is decoded directly.
+func toValue(input any) (ast.Value, error) {
+	switch x := input.(type) {
+	case json.RawMessage:
+		return ast.ValueFromReader(bytes.NewReader(x))
+	case []byte:
+		return ast.ValueFromReader(bytes.NewReader(x))
+	}
+	return ast.InterfaceToValue(input)
+}
+
+// decodeDeny validates and converts the elements of a deny set.
+func decodeDeny(rule *finding.Rule, v any) ([]Result, error) {
+	if v == nil {
+		return nil, nil
+	}
+	elems, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("deny evaluated to %s, want a set of objects", typeName(v))
+	}
+	out := make([]Result, 0, len(elems))
+	for _, el := range elems {
+		obj, ok := el.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("deny element %s is not an object", brief(el))
+		}
+		msg, ok := obj["msg"].(string)
+		if !ok || strings.TrimSpace(msg) == "" {
+			return nil, fmt.Errorf("deny element %s has no msg string", brief(el))
+		}
+		r := Result{Rule: rule, Message: msg, Stage: -1}
+		if loc, ok := obj["location"]; ok && loc != nil {
+			l, err := decodeLocation(loc)
+			if err != nil {
+				return nil, fmt.Errorf("deny element %s: %w", brief(el), err)
+			}
+			r.Location = l
+		}
+		if st, ok := obj["stage"]; ok && st != nil {
+			n, err := intField(st)
+			if err != nil || n < -1 {
+				return nil, fmt.Errorf("deny element %s: stage must be a stage index", brief(el))
+			}
+			r.Stage = n
+		}
+		if k, ok := obj["key"]; ok && k != nil {
+			s, isStr := k.(string)
+			if !isStr {
+				return nil, fmt.Errorf("deny element %s: key must be a string", brief(el))
+			}
+			r.Key = s
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func decodeLocation(v any) (finding.Location, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return finding.Location{}, fmt.Errorf("location must be an object")
+	}
+	var l finding.Location
+	for _, f := range []struct {
+		name string
+		dst  *int
+	}{{"start_line", &l.StartLine}, {"start_column", &l.StartColumn}, {"end_line", &l.EndLine}, {"end_column", &l.EndColumn}} {
+		raw, ok := m[f.name]
+		if !ok || raw == nil {
+			continue
+		}
+		n, err := intField(raw)
+		if err != nil || n < 0 {
+			return finding.Location{}, fmt.Errorf("location.%s must be a non-negative integer", f.name)
+		}
+		*f.dst = n
+	}
+	return l, nil
+}
+
+// intField accepts the json.Number values OPA produces (and plain Go ints
+// for robustness) when they hold an integer that fits an int.
+func intField(v any) (int, error) {
+	switch n := v.(type) {
+	case json.Number:
+		i, err := n.Int64()
+		if err != nil || int64(int(i)) != i {
+			return 0, fmt.Errorf("not an integer: %s", n)
+		}
+		return int(i), nil
+	case int:
+		return n, nil
+	case int64:
+		if int64(int(n)) != n {
+			return 0, fmt.Errorf("out of range")
+		}
+		return int(n), nil
+	case float64:
+		if n != float64(int(n)) {
+			return 0, fmt.Errorf("not an integer: %v", n)
+		}
+		return int(n), nil
+	}
+	return 0, fmt.Errorf("not a number: %s", typeName(v))
+}
+
+// brief renders a deny element for an error message, shortened so that a
+// huge element does not flood the terminal.
+func brief(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%v", v)
+	}
+	const max = 120
+	if len(b) > max {
+		return string(b[:max]) + "…"
+	}
+	return string(b)
+}
+
+func compareResults(a, b Result) int {
+	return cmp.Or(
+		strings.Compare(a.Rule.ID, b.Rule.ID),
+		cmp.Compare(a.Location.StartLine, b.Location.StartLine),
+		cmp.Compare(a.Location.StartColumn, b.Location.StartColumn),
+		strings.Compare(a.Message, b.Message),
+		strings.Compare(a.Key, b.Key),
+		// The remaining fields only make the order total.
+		cmp.Compare(a.Location.EndLine, b.Location.EndLine),
+		cmp.Compare(a.Location.EndColumn, b.Location.EndColumn),
+		cmp.Compare(a.Stage, b.Stage),
+	)
+}
+
+func sortResults(rs []Result) { slices.SortFunc(rs, compareResults) }
