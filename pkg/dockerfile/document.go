@@ -9,7 +9,8 @@ import (
 
 // SchemaVersion identifies the shape of Document. Bump the minor number for
 // additive changes and the major number for anything that can break a rule.
-// docs/schema/dockerfile-input.json is generated from these types.
+// docs/schema/dockerfile-input.v1.json is generated from these types
+// (go test ./pkg/dockerfile -run Schema -update).
 const SchemaVersion = "hardline.dockerfile/v1"
 
 // Document is the Rego input (input.*) for one Dockerfile. Rules query it
@@ -72,8 +73,11 @@ type ArgDecl struct {
 	// global value (it expands to the empty string).
 	Defined bool `json:"defined"`
 	// Overridden is true when a --build-arg supplied the value.
-	Overridden bool     `json:"overridden"`
-	Location   Location `json:"location"`
+	Overridden bool `json:"overridden"`
+	// SensitiveName is true when the name looks like it holds a credential
+	// (secrets.IsCredentialKey): build args end up in the image history.
+	SensitiveName bool     `json:"sensitive_name"`
+	Location      Location `json:"location"`
 }
 
 // BaseRef is the image reference of a FROM instruction.
@@ -210,6 +214,11 @@ type Run struct {
 	// BuildArgsUsed are Vars that are build ARGs in scope at this RUN
 	// (their values are recorded in the image history).
 	BuildArgsUsed []string `json:"build_args_used,omitempty"`
+	// BuildArgsInScope are all build ARGs in scope at this RUN that have a
+	// value, in declaration order (including ARGs inherited through FROM
+	// <stage>): BuildKit records every one of them, referenced or not, in the
+	// image history entry (created_by) of the RUN.
+	BuildArgsInScope []string `json:"build_args_in_scope"`
 	// ParseError is set when the script is not valid shell.
 	ParseError string `json:"parse_error,omitempty"`
 }
@@ -274,15 +283,15 @@ type Port struct {
 type Runtime struct {
 	// User is the effective USER, or nil when no stage in the Chain sets
 	// one (the base image default applies; see Stage.Image.User).
-	User       *EffectiveUser `json:"user"`
-	Entrypoint *Exec          `json:"entrypoint"`
+	User       *EffectiveUser `json:"user" jsonschema:"nullable"`
+	Entrypoint *Exec          `json:"entrypoint" jsonschema:"nullable"`
 	// Cmd is reset when a later ENTRYPOINT in the chain is set, as BuildKit
 	// does.
-	Cmd     *Exec             `json:"cmd"`
+	Cmd     *Exec             `json:"cmd" jsonschema:"nullable"`
 	Shell   []string          `json:"shell"`
 	Workdir string            `json:"workdir"`
 	Env     map[string]string `json:"env"`
-	Health  *Healthcheck      `json:"healthcheck"`
+	Health  *Healthcheck      `json:"healthcheck" jsonschema:"nullable"`
 	Expose  []Port            `json:"expose"`
 }
 

@@ -1,0 +1,213 @@
+package dockerfile
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+
+	"github.com/hardline-dev/hardline/pkg/secrets"
+)
+
+func (b *builder) addSecret(m secrets.Match, source string, stage, instr int, loc Location) {
+	b.secretList = append(b.secretList, SecretFact{Match: m, Source: source, Stage: stage, Location: loc, Instruction: instr})
+}
+
+// checkValue runs the key/value detector on an ENV, LABEL or ARG value as
+// written (quotes removed, variables not expanded: a `${TOKEN}` reference
+// is not a credential, and an ARG default substituted later must keep the
+// fingerprint it has here).
+func (b *builder) checkValue(key, raw, source string, stage, instr int, node *parser.Node) {
+	if raw == "" {
+		return
+	}
+	m := b.det.CheckValue(key, b.unquoteRaw(raw))
+	if m == nil {
+		return
+	}
+	b.addSecret(*m, source, stage, instr, b.findInInstruction(node, raw, m.Column))
+}
+
+// findInInstruction locates a value written in an instruction's lines so
+// the finding points at the value rather than the keyword.
+func (b *builder) findInInstruction(node *parser.Node, raw string, col int) Location {
+	for l := node.StartLine; l <= node.EndLine && l > 0; l++ {
+		text := b.src.line(l)
+		if i := strings.Index(text, raw); i >= 0 {
+			off := i
+			if col > 1 {
+				off += col - 1
+			}
+			if raw[0] == '"' || raw[0] == '\'' {
+				off++
+			}
+			return b.src.lineSpan(l, b.src.column(l, off))
+		}
+	}
+	loc := b.src.location(node.StartLine, node.StartLine)
+	return b.src.lineSpan(loc.StartLine, loc.StartColumn)
+}
+
+// scanText runs the free-text detector and places each match with at.
+func (b *builder) scanText(text, source string, stage, instr int, at func(line, col int) Location) {
+	if text == "" {
+		return
+	}
+	for _, m := range b.det.ScanText(text) {
+		b.addSecret(m, source, stage, instr, at(m.Line, m.Column))
+	}
+}
+
+// runSecrets scans a RUN script as text (heredoc bodies included) and the
+// argv of every command, whose words carry substituted ARG/ENV values.
+func (b *builder) runSecrets(ctx *instrCtx, in *Instruction, lines scriptLines, node *parser.Node) {
+	r := in.Run
+	src := func(inHeredoc bool) string {
+		switch {
+		case ctx.trigger:
+			return "onbuild"
+		case inHeredoc:
+			return "heredoc"
+		}
+		return "run"
+	}
+	cmdEnd := node.EndLine
+	if lines.hdLine > 0 {
+		cmdEnd = lines.hdLine - 1
+	}
+	var cmdMap *joinedMap
+	for _, m := range b.det.ScanText(r.Script) {
+		line, hd := lines.line(m.Line)
+		var loc Location
+		switch {
+		case hd:
+			loc = b.src.lineSpan(line, m.Column)
+		case in.Form == "exec":
+			loc = b.findMasked(node.StartLine, cmdEnd, m.Masked, in.Location)
+		default:
+			if cmdMap == nil {
+				cmdMap = b.joinedLines(node, lines)
+			}
+			loc = cmdMap.locate(b.src, r.Script, m.Column, in.Location)
+		}
+		b.addSecret(m, src(hd), ctx.stage, in.Index, loc)
+	}
+	for _, c := range r.Commands {
+		for _, m := range b.det.ScanArgv(c.Argv) {
+			line, hd := lines.line(c.Line)
+			from, to := line, line
+			if !hd {
+				from, to = node.StartLine, cmdEnd
+			}
+			b.addSecret(m, src(hd), ctx.stage, in.Index, b.findMasked(from, to, m.Masked, b.src.location(line, line)))
+		}
+	}
+}
+
+// findMasked places a match whose position in the source is not known
+// (argv words, exec-form JSON) by searching lines [from, to] for the
+// visible prefix of its masked value; fallback is used when not found.
+func (b *builder) findMasked(from, to int, masked string, fallback Location) Location {
+	prefix, _, _ := strings.Cut(masked, "…")
+	if len(prefix) >= 3 {
+		for l := from; l <= to && l > 0; l++ {
+			if i := strings.Index(b.src.line(l), prefix); i >= 0 {
+				return b.src.lineSpan(l, b.src.column(l, i))
+			}
+		}
+	}
+	return b.src.lineSpan(fallback.StartLine, fallback.StartColumn)
+}
+
+// joinedMap maps byte offsets of an instruction's logical line (its
+// physical lines joined the way BuildKit's parser joins continuations) back
+// to physical lines.
+type joinedMap struct {
+	joined string
+	segs   []joinedSeg
+}
+
+type joinedSeg struct {
+	line   int // physical line
+	at     int // offset of the segment in joined
+	offset int // byte offset of the segment within the physical line
+}
+
+// joinedLines rebuilds the logical line of an instruction: leading blanks
+// of the first line dropped, comment-only and blank continuation lines
+// skipped, and the escape character ending a line removed.
+func (b *builder) joinedLines(node *parser.Node, lines scriptLines) *joinedMap {
+	end := node.EndLine
+	if lines.hdLine > 0 {
+		end = lines.hdLine - 1
+	}
+	esc := b.doc.Escape
+	jm := &joinedMap{}
+	var sb strings.Builder
+	for l := node.StartLine; l <= end && l > 0; l++ {
+		text := b.src.line(l)
+		off := 0
+		if l == node.StartLine {
+			off = len(text) - len(strings.TrimLeft(text, " \t"))
+		} else {
+			t := strings.TrimLeft(text, " \t\v\f")
+			if t == "" || t[0] == '#' {
+				continue
+			}
+		}
+		seg := text[off:]
+		if t := strings.TrimRight(seg, " \t"); strings.HasSuffix(t, esc) && !strings.HasSuffix(t, esc+esc) {
+			seg = t[:len(t)-len(esc)]
+		}
+		jm.segs = append(jm.segs, joinedSeg{line: l, at: sb.Len(), offset: off})
+		sb.WriteString(seg)
+	}
+	jm.joined = sb.String()
+	return jm
+}
+
+// locate finds the physical position of byte column col (1-based) of
+// script inside the logical line; fallback is used when script cannot be
+// found (exec form, heredoc reconstitution).
+func (jm *joinedMap) locate(src *sourceText, script string, col int, fallback Location) Location {
+	first, _, _ := strings.Cut(script, "\n")
+	base := strings.LastIndex(jm.joined, first)
+	if base < 0 || first == "" || len(jm.segs) == 0 {
+		return src.lineSpan(fallback.StartLine, fallback.StartColumn)
+	}
+	o := base + max(col, 1) - 1
+	seg := jm.segs[0]
+	for _, s := range jm.segs {
+		if s.at > o {
+			break
+		}
+		seg = s
+	}
+	return src.lineSpan(seg.line, src.column(seg.line, seg.offset+o-seg.at))
+}
+
+// dedupeSecrets keeps one fact per fingerprint, at its earliest location:
+// an ARG default substituted into a RUN is reported once, at the ARG.
+func dedupeSecrets(in []SecretFact) []SecretFact {
+	slices.SortStableFunc(in, func(a, b SecretFact) int {
+		return cmp.Or(
+			cmp.Compare(a.Location.StartLine, b.Location.StartLine),
+			cmp.Compare(a.Location.StartColumn, b.Location.StartColumn),
+		)
+	})
+	out := make([]SecretFact, 0, len(in))
+	seen := make(map[string]bool, len(in))
+	for _, s := range in {
+		key := s.Fingerprint
+		if key == "" {
+			key = s.Rule + "\x00" + s.Masked
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,94 @@
+package dockerfile
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestSecrets(t *testing.T) {
+	doc := mustParseFile(t, "secrets.Dockerfile", Options{})
+	type want struct {
+		key, source  string
+		stage, instr int
+		line, col    int
+		maskedPrefix string
+	}
+	wants := []want{
+		{"GLOBAL_TOKEN", "arg", -1, -1, 1, 18, "ghp_"},
+		{"NPM_TOKEN", "arg", 0, 0, 3, 15, "npm_"},
+		{"AWS_ACCESS_KEY_ID", "env", 0, 1, 4, 23, "AKIA"},
+		{"", "run", 0, 3, 9, 13, "admi"},   // curl -u user:password in the script text
+		{"-u", "run", 0, 3, 9, 19, "Sup3"}, // the same option seen in argv
+		{"", "run", 0, 4, 10, 24, "AKIA"},  // exec form
+		{"SLACK_WEBHOOK", "onbuild", 1, 1, 15, 27, "http"},
+		{"", "copy-heredoc", 1, 2, 17, 43, "Xk9m"},
+	}
+	if len(doc.Secrets) != len(wants) {
+		for _, s := range doc.Secrets {
+			t.Logf("%+v", s)
+		}
+		t.Fatalf("got %d secrets, want %d", len(doc.Secrets), len(wants))
+	}
+	for i, w := range wants {
+		s := doc.Secrets[i]
+		if s.Key != w.key || s.Source != w.source || s.Stage != w.stage || s.Instruction != w.instr ||
+			s.Location.StartLine != w.line || s.Location.StartColumn != w.col || !strings.HasPrefix(s.Masked, w.maskedPrefix) {
+			t.Errorf("secret %d = %+v, want %+v", i, s, w)
+		}
+		if s.Fingerprint == "" || s.Rule == "" {
+			t.Errorf("secret %d lacks rule or fingerprint: %+v", i, s)
+		}
+	}
+	// NPM_TOKEN's default is substituted into two RUNs (one in the child
+	// stage) but must be reported once, at the ARG.
+	seen := map[string]int{}
+	for _, s := range doc.Secrets {
+		seen[s.Fingerprint]++
+	}
+	for fp, n := range seen {
+		if n > 1 {
+			t.Errorf("fingerprint %s reported %d times", fp, n)
+		}
+	}
+	raw, err := json.Marshal(doc.Secrets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"ghp_0123456789abcdefghij", "npm_s3cr3tV4lu3", "AKIAZ7VRSQ5TQ3JXW4KM", "Sup3rS3cretPassw0rd", "Xk9mQ2vL7pR4wZ8s"} {
+		if strings.Contains(string(raw), v) {
+			t.Errorf("secret value %q leaked into Document.Secrets", v)
+		}
+	}
+}
+
+func TestSecretsInHeredocAndDedupe(t *testing.T) {
+	doc := mustParseFile(t, "heredoc.Dockerfile", Options{})
+	if len(doc.Secrets) != 1 {
+		t.Fatalf("secrets = %+v", doc.Secrets)
+	}
+	if s := doc.Secrets[0]; s.Source != "heredoc" || s.Location.StartLine != 11 || s.Instruction != 2 {
+		t.Errorf("heredoc secret = %+v", s)
+	}
+	// A value written twice is reported once, at its first occurrence.
+	doc = mustParse(t, "FROM alpine\nENV GITHUB_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJklmnop\nRUN curl -H \"Authorization: token ghp_0123456789abcdefghijABCDEFGHIJklmnop\" https://api.github.com\n", Options{})
+	if len(doc.Secrets) != 1 || doc.Secrets[0].Source != "env" || doc.Secrets[0].Location.StartLine != 2 {
+		t.Errorf("dedupe: %+v", doc.Secrets)
+	}
+	// References are not credentials.
+	doc = mustParse(t, "FROM alpine\nARG DB_PASSWORD\nENV DB_PASSWORD=${DB_PASSWORD}\nLABEL api_key=\"$API_KEY\"\n", Options{})
+	if len(doc.Secrets) != 0 {
+		t.Errorf("variable references reported as secrets: %+v", doc.Secrets)
+	}
+}
+
+func TestSensitiveName(t *testing.T) {
+	doc := mustParse(t, "ARG GITHUB_TOKEN\nFROM alpine\nARG DB_PASSWORD VERSION\n", Options{})
+	if !doc.GlobalArgs[0].SensitiveName {
+		t.Errorf("GITHUB_TOKEN not sensitive")
+	}
+	a := doc.Stages[0].Instructions[0].Arg
+	if !a[0].SensitiveName || a[1].SensitiveName {
+		t.Errorf("ARG decls = %+v", a)
+	}
+}
