@@ -1,0 +1,212 @@
+# METADATA
+# title: Build toolchain left in the final image
+# description: |
+#   Compilers, headers and build tools (gcc, make, *-dev packages, Go, Rust)
+#   are only needed to build the application. Left in the final image they add
+#   hundreds of megabytes, widen the CVE surface that scanners report, and hand
+#   an attacker who gets code execution a ready toolchain to build exploits.
+#   Removing them in a later RUN does not help: the files stay in the earlier
+#   layer that is still shipped.
+# custom:
+#   id: HL1002
+#   name: build-deps-in-final
+#   severity: medium
+#   tags: [build-deps, packages]
+#   inputs: [dockerfile]
+#   controls:
+#     nist-800-190: ["4.1.1", "4.1.2"]
+#     cis-docker-1.6.0: ["4.3"]
+#   remediation: |
+#     Build in a separate stage and copy only the artifacts into a runtime
+#     image; or, when building in place, install the toolchain as a virtual
+#     package and remove it in the same RUN:
+#
+#         RUN apk add --no-cache --virtual .build-deps gcc musl-dev \
+#          && pip install --no-cache-dir -r requirements.txt \
+#          && apk del .build-deps
+#   examples:
+#     bad: |
+#       FROM python:3.12-alpine
+#       RUN apk add --no-cache gcc musl-dev libffi-dev
+#       RUN pip install -r requirements.txt
+#     good: |
+#       FROM python:3.12-alpine
+#       RUN apk add --no-cache --virtual .build-deps gcc musl-dev libffi-dev \
+#        && pip install --no-cache-dir -r requirements.txt \
+#        && apk del .build-deps
+package hardline.rules.build_deps_in_final
+
+import data.hardline.lib.dockerfile as lib
+
+# --- toolchain packages installed by a RUN of the final chain ----------------
+
+deny contains r if {
+	not lib.dev_environment
+	some x in lib.final_runs
+	run := x.instr.run
+	left := {p |
+		some op in lib.system_install_ops(run)
+		some p in lib.list(op.packages)
+		build_dep(p)
+		not removed_in_run(run, op, p)
+	}
+	count(left) > 0
+	names := sort(left)
+	later := {sprintf("%s (line %d)", [p, line]) |
+		some p in left
+		line := removed_later(x, p)
+	}
+	r := {
+		"msg": sprintf("%s: build toolchain packages (%s) are installed in the final image and not removed in the same RUN%s", [lib.stage_label(x.stage), concat(", ", names), later_note(later)]),
+		"location": x.instr.location,
+		"stage": x.stage,
+		"key": concat(",", names),
+	}
+}
+
+later_note(later) := "" if count(later) == 0
+
+else := sprintf("; removing them in a later RUN (%s) does not shrink the image: they stay in this RUN's layer", [lib.joined(later)])
+
+# --- the final image is a toolchain image -----------------------------------
+
+deny contains r if {
+	not lib.dev_environment
+	f := lib.final_stage
+	root := lib.root_stage(f)
+	why := toolchain_image(f, root)
+	r := {
+		"msg": sprintf("final stage is based on a build toolchain image: %s (%s); build in it, then copy the artifacts into a runtime image", [lib.base_image_name(f), why]),
+		"location": root.location,
+		"stage": root.index,
+		"key": "toolchain-image",
+	}
+}
+
+toolchain_runtimes := {"go": "Go toolchain", "rust": "Rust toolchain"}
+
+toolchain_repos := {
+	"golang": "Go toolchain",
+	"rust": "Rust toolchain",
+	"gcc": "GCC toolchain",
+	"maven": "Maven build image",
+	"gradle": "Gradle build image",
+	"buildpack-deps": "build dependencies image",
+	"sbt": "sbt build image",
+	"scala-sbt": "sbt build image",
+}
+
+jdk_repos := {"openjdk", "eclipse-temurin", "amazoncorretto", "ibm-semeru-runtimes", "sapmachine", "zulu-openjdk", "liberica-openjdk-debian", "liberica-openjdk-alpine", "ibmjava"}
+
+toolchain_image(f, root) := v if {
+	v := toolchain_runtimes[f.image.runtime]
+} else := v if {
+	v := toolchain_repos[repo_name(root)]
+}
+
+else := ".NET SDK image" if {
+	endswith(lib.str(root.base.ref.repository), "dotnet/sdk")
+}
+
+else := "JDK image: use a JRE image at runtime" if {
+	repo_name(root) in jdk_repos
+	regex.match(`(^|[^a-z])jdk([^a-z]|$)`, lower(lib.str(root.base.ref.tag)))
+}
+
+repo_name(root) := lib.basename(lib.str(root.base.ref.repository))
+
+# --- package matching ---------------------------------------------------------
+
+toolchain_packages := {
+	"gcc", "g++", "cc", "c++", "clang", "llvm", "make", "cmake", "autoconf",
+	"automake", "libtool", "pkgconf", "pkg-config", "pkgconfig", "build-base",
+	"build-essential", "linux-headers", "kernel-headers", "kernel-devel",
+	"musl-dev", "libc-dev", "libc6-dev", "gfortran", "binutils", "gcc-c++",
+	"go", "golang", "golang-go", "rust", "rustc", "cargo",
+	"development tools", "development-tools", "development", "c-development",
+}
+
+build_dep(p) if normal(p) in toolchain_packages
+
+build_dep(p) if regex.match(`^(gcc|g\+\+|clang|llvm|gfortran|cpp)-?[0-9][0-9.]*$`, normal(p))
+
+build_dep(p) if regex.match(`^golang-[0-9.]+(-go)?$`, normal(p))
+
+build_dep(p) if regex.match(`^(linux-headers|kernel-headers|kernel-devel)-.+$`, normal(p))
+
+build_dep(p) if regex.match(`^[a-z0-9][a-z0-9+._-]*-(dev|devel)$`, normal(p))
+
+normal(p) := trim_left(lower(trim_space(p)), "@")
+
+# --- removal in the same RUN --------------------------------------------------
+
+# A later remove operation names the package (or a glob matching it).
+removed_in_run(run, op, p) if {
+	some rm in lib.packages(run)
+	rm.action == "remove"
+	rm.command > op.command
+	some q in lib.list(rm.packages)
+	name_matches(q, p)
+}
+
+# Installed as `apk add --virtual V ...` and `apk del V` later in the RUN.
+removed_in_run(run, op, _) if {
+	v := lib.str(op.virtual)
+	v != ""
+	some rm in lib.packages(run)
+	rm.action == "remove"
+	rm.command > op.command
+	v in lib.list(rm.packages)
+}
+
+# The docker-library idiom: `apt-mark auto '.*'` after the install and a later
+# `apt-get purge -y --auto-remove` (or autoremove) in the same RUN.
+removed_in_run(run, op, _) if {
+	op.manager == "apt"
+	cmds := lib.commands(run)
+	some a, mark in cmds
+	a > op.command
+	mark.name == "apt-mark"
+	"auto" in lib.list(mark.args)
+	some b, purge in cmds
+	b > a
+	purge.name in {"apt-get", "apt", "aptitude"}
+	some w in lib.list(purge.args)
+	w in {"autoremove", "--auto-remove", "--autoremove"}
+	not remarked_manual(cmds, op.command, a)
+}
+
+# `apt-mark showmanual` saved between the install and the auto mark keeps the
+# package (a `showmanual | xargs apt-mark auto` pipeline does not).
+remarked_manual(cmds, from, to) if {
+	some i, c in cmds
+	i > from
+	i < to
+	c.name == "apt-mark"
+	"showmanual" in lib.list(c.args)
+	c.pipe_len == 1
+}
+
+name_matches(q, p) if lower(q) == lower(p)
+
+name_matches(q, p) if {
+	contains(q, "*")
+	glob.match(lower(q), null, lower(p))
+}
+
+# removed_later(x, p): line of a later RUN of the final chain removing p.
+removed_later(x, p) := min({y.instr.location.start_line |
+	some y in lib.final_runs
+	after(y, x)
+	some rm in lib.packages(y.instr.run)
+	rm.action == "remove"
+	some q in lib.list(rm.packages)
+	name_matches(q, p)
+})
+
+after(y, x) if y.stage > x.stage
+
+after(y, x) if {
+	y.stage == x.stage
+	y.instr.index > x.instr.index
+}

@@ -1,0 +1,282 @@
+# METADATA
+# title: glibc binaries in a musl (Alpine) image
+# description: |
+#   Alpine-based images use musl libc. Programs linked against glibc (built in a
+#   Debian/Ubuntu stage, or downloaded as "linux-gnu"/"manylinux" builds) look
+#   for /lib64/ld-linux-x86-64.so.2 and fail with a confusing "not found", or
+#   worse, run through compatibility shims such as gcompat with subtle
+#   differences in DNS resolution, locale and threading behaviour. Such images
+#   break at runtime rather than at build time, often only on some code paths.
+# custom:
+#   id: HL1006
+#   name: glibc-on-musl
+#   severity: high
+#   tags: [libc, correctness]
+#   inputs: [dockerfile]
+#   controls:
+#     nist-800-190: ["4.1.2"]
+#   remediation: |
+#     Build on the same libc as the runtime image (e.g. golang:1.22-alpine for an
+#     alpine runtime), produce static binaries (`CGO_ENABLED=0 go build`,
+#     `cargo build --target x86_64-unknown-linux-musl`), download the musl
+#     variant of prebuilt tools, or use a glibc runtime image (debian-slim,
+#     distroless, wolfi) instead of shims:
+#
+#         FROM golang:1.22 AS build
+#         RUN CGO_ENABLED=0 go build -o /out/app ./cmd/app
+#         FROM alpine:3.20
+#         COPY --from=build /out/app /usr/local/bin/app
+#   examples:
+#     bad: |
+#       FROM golang:1.22 AS build
+#       RUN go build -o /out/app ./cmd/app
+#       FROM alpine:3.20
+#       COPY --from=build /out/app /usr/local/bin/app
+#     good: |
+#       FROM golang:1.22 AS build
+#       RUN CGO_ENABLED=0 go build -o /out/app ./cmd/app
+#       FROM alpine:3.20
+#       COPY --from=build /out/app /usr/local/bin/app
+package hardline.rules.glibc_on_musl
+
+import data.hardline.lib.dockerfile as lib
+
+musl_final if lib.final_stage.image.libc == "musl"
+
+# --- (a) native code copied from a glibc stage --------------------------------
+
+deny contains r if {
+	musl_final
+	f := lib.final_stage
+	some x in lib.final_copies
+	cp := x.instr.copy
+	cp.from_stage >= 0
+	src := input.stages[cp.from_stage]
+	src.image.libc == "glibc"
+	some kind, what in native_builds(src)
+	copied := [s | some s in lib.list(cp.sources); copies_native(kind, s)]
+	count(copied) > 0
+	r := {
+		"msg": sprintf("%s: COPY --from=%s copies %s, %s in %s on %s (glibc), into a musl-based final image (%s); glibc-linked code fails to load on musl", [lib.stage_label(x.stage), cp.from, concat(", ", copied), what, lib.stage_label(src.index), lib.base_image_name(src), lib.base_image_name(f)]),
+		"location": x.instr.location,
+		"stage": x.stage,
+		"key": sprintf("%s:%s", [kind, concat(",", sort(copied))]),
+	}
+}
+
+native_builds(src) := {kind: what |
+	some kind, what in all_kinds
+	native_build(src, kind)
+}
+
+all_kinds := {
+	"go": "built with Go with cgo enabled (no CGO_ENABLED=0)",
+	"cargo": "built with cargo for a glibc target",
+	"c": "compiled with a C/C++ toolchain",
+	"pip": "Python packages installed with pip",
+	"npm": "node_modules installed with npm/yarn (native addons link glibc)",
+}
+
+native_build(src, "go") if {
+	not cgo_disabled(src)
+	some run in lib.chain_runs(src)
+	some c in lib.commands(run.run)
+	c.name == "go"
+	lib.list(c.args)[0] in {"build", "install"}
+	not static_link(c)
+	not c.assigns.CGO_ENABLED == "0"
+}
+
+native_build(src, "cargo") if {
+	not musl_target(src)
+	some run in lib.chain_runs(src)
+	some c in lib.commands(run.run)
+	c.name == "cargo"
+	lib.list(c.args)[0] in {"build", "install", "zigbuild"}
+	not contains(concat(" ", lib.list(c.args)), "musl")
+}
+
+native_build(src, "c") if {
+	some run in lib.chain_runs(src)
+	some c in lib.commands(run.run)
+	c_build(src, c)
+	not static_link(c)
+	not contains(object.get(run.run, "script", ""), "-static")
+}
+
+c_build(_, c) if c.name in c_compilers
+
+# make & co. in a Go, Rust or Node stage usually wrap that toolchain, which
+# the other kinds judge.
+c_build(src, c) if {
+	c.name in c_build_tools
+	not object.get(src.image, "runtime", "") in {"go", "rust", "node"}
+}
+
+native_build(src, "pip") if {
+	some run in lib.chain_runs(src)
+	some op in lib.packages(run.run)
+	op.manager == "pip"
+	op.action == "install"
+}
+
+native_build(src, "pip") if {
+	some run in lib.chain_runs(src)
+	some c in lib.commands(run.run)
+	python_installer(c)
+}
+
+native_build(src, "npm") if {
+	some run in lib.chain_runs(src)
+	some c in lib.commands(run.run)
+	node_installer(c)
+}
+
+c_compilers := {"gcc", "g++", "cc", "c++", "clang", "clang++"}
+
+c_build_tools := {"make", "cmake", "ninja", "meson", "configure"}
+
+python_installer(c) if {
+	c.name in {"pip", "pip3"}
+	lib.list(c.args)[0] in {"install", "wheel"}
+}
+
+python_installer(c) if {
+	c.name == "uv"
+	lib.list(c.args)[0] in {"sync", "pip"}
+}
+
+python_installer(c) if {
+	c.name in {"poetry", "pipenv", "pdm"}
+	lib.list(c.args)[0] in {"install", "sync"}
+}
+
+node_installer(c) if {
+	c.name in {"npm", "pnpm"}
+	lib.list(c.args)[0] in {"ci", "install", "i", "add"}
+}
+
+node_installer(c) if {
+	c.name == "yarn"
+	count(lib.list(c.args)) == 0
+}
+
+node_installer(c) if {
+	c.name == "yarn"
+	lib.list(c.args)[0] in {"install", "add"}
+}
+
+cgo_disabled(src) if lib.obj(src.runtime.env).CGO_ENABLED == "0"
+
+cgo_disabled(src) if {
+	some run in lib.chain_runs(src)
+	contains(lib.str(run.run.script), "CGO_ENABLED=0")
+}
+
+cgo_disabled(src) if {
+	some i in lib.list(src.chain)
+	some instr in lib.list(input.stages[i].instructions)
+	some d in lib.list(instr.arg)
+	d.name == "CGO_ENABLED"
+	d.value == "0"
+}
+
+musl_target(src) if contains(lib.str(lib.obj(src.runtime.env).CARGO_BUILD_TARGET), "musl")
+
+static_link(c) if {
+	some a in lib.list(c.args)
+	regex.match(`(^|[\s'"=])-static($|[\s'"])|netgo|crt-static`, a)
+}
+
+# Which copied sources carry the native code of each build kind.
+copies_native(kind, s) if {
+	kind in {"go", "cargo", "c"}
+	not asset_like(s)
+	not c_asset_dir(kind, s)
+}
+
+copies_native("pip", s) if regex.match(`(venv|site-packages|dist-packages|/\.local|/usr/local/lib/python|/install$|/install/|wheels|\.whl$|__pypackages__|/opt/poetry)`, s)
+
+copies_native("npm", s) if contains(s, "node_modules")
+
+asset_like(s) if regex.match(`(?i)\.(html?|css|s[ac]ss|js|mjs|cjs|map|json|ya?ml|toml|ini|conf|cfg|txt|md|svg|png|jpe?g|gif|ico|webp|woff2?|ttf|eot|otf|xml|csv|sql|pem|crt|cer|tmpl|tpl|gotmpl|properties|lock|sh|py|rb|php|pyc|mo|po)$`, s)
+
+asset_like(s) if regex.match(`^/(etc|usr/share)/`, s)
+
+asset_like(s) if regex.match(`(zoneinfo|ca-certificates|/ssl/certs)`, s)
+
+asset_like(s) if lib.basename(s) in {"public", "static", "assets", "templates", "web", "www", "html", "migrations", "config", "configs", "locales", "docs", "views", "LICENSE", "passwd", "group"}
+
+c_asset_dir("c", s) if lib.basename(s) in {"dist", "build"}
+
+# --- (b) (c) (d) in RUN / ADD of the final chain -----------------------------
+
+deny contains r if {
+	musl_final
+	some x in lib.final_instructions
+	ev := evidence(x.instr)
+	count(ev) > 0
+	r := {
+		"msg": sprintf("%s: %s on a musl-based image (%s)", [lib.stage_label(x.stage), lib.joined(ev), lib.base_image_name(lib.final_stage)]),
+		"location": x.instr.location,
+		"stage": x.stage,
+		"key": lib.joined(ev),
+	}
+}
+
+evidence(instr) := (downloads(instr) | shims(instr)) | foreign_pm(instr)
+
+downloads(instr) := {sprintf("downloads a %s (%s)", [what, lib.basename(lib.redact_url(u))]) |
+	some u in instr_urls(instr)
+	what := glibc_download(u)
+}
+
+instr_urls(instr) := lib.urls(instr.run) if {
+	instr.cmd == "run"
+	is_object(instr.run)
+} else := {u |
+	instr.cmd == "add"
+	some u in lib.list(instr.copy.sources)
+	lib.is_url(u)
+}
+
+glibc_download(u) := "glibc package for Alpine" if {
+	regex.match(`(?i)(alpine-pkg-glibc|/glibc-[^/]*\.apk$)`, u)
+} else := "glibc build (linux-gnu)" if {
+	regex.match(`(?i)linux-gnu`, u)
+} else := "manylinux (glibc) wheel" if {
+	contains(lower(u), "manylinux")
+} else := "glibc Node.js build" if {
+	regex.match(`(?i)://(www\.)?nodejs\.org/(dist|download)/.*linux-[^/]*\.tar`, u)
+	not contains(lower(u), "musl")
+}
+
+shim_packages := {"glibc", "glibc-bin", "glibc-i18n", "glibc-dev", "gcompat", "libc6-compat"}
+
+shims(instr) := {sprintf("installs the glibc shim %s", [p]) |
+	instr.cmd == "run"
+	some op in lib.system_install_ops(instr.run)
+	some p in lib.list(op.packages)
+	shim_package(p)
+} | {"links the glibc loader ld-linux" |
+	instr.cmd == "run"
+	some c in lib.commands(instr.run)
+	c.name == "ln"
+	some a in lib.list(c.args)
+	contains(a, "ld-linux")
+}
+
+shim_package(p) if lower(p) in shim_packages
+
+shim_package(p) if regex.match(`(?i)^glibc[^/]*\.apk$`, lib.basename(p))
+
+foreign_managers := {"apt", "yum", "dnf", "microdnf", "tdnf", "zypper"}
+
+foreign_pm(instr) := {sprintf("runs %s (a glibc distribution's package manager) in an Alpine stage", [c.name]) |
+	instr.cmd == "run"
+	lib.final_stage.image.family == "alpine"
+	some op in lib.packages(instr.run)
+	op.manager in foreign_managers
+	not lib.command_conditional(instr.run, op.command)
+	c := lib.commands(instr.run)[op.command]
+}

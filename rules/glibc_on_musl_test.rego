@@ -1,0 +1,207 @@
+package hardline.rules.glibc_on_musl_test
+
+import data.hardline.lib.fixtures as fx
+import data.hardline.rules.glibc_on_musl
+
+findings(doc) := fs if {
+	fs := glibc_on_musl.deny with input as doc
+}
+
+lines(doc) := {f.location.start_line | some f in findings(doc)}
+
+go_build(script, argv, extra_env) := fx.run(0, 3, script, [object.union(fx.command(argv), {"assigns": extra_env})], [])
+
+two(b_img, b_base, b_instrs, b_rt, f_img, f_base, f_instrs) := fx.doc(
+	[
+		fx.stage(0, "builder", 1, fx.image_base(b_base), b_img, b_instrs, fx.runtime(b_rt), [0], false),
+		fx.stage(1, "", 5, fx.image_base(f_base), f_img, f_instrs, fx.runtime({}), [1], true),
+	],
+	[],
+)
+
+copy_bin := fx.copy(0, 6, ["/out/app"], "/usr/local/bin/app", "builder", 0)
+
+test_go_cgo_default_flagged if {
+	d := two(fx.golang, "golang:1.22", [go_build("go build -o /out/app ./cmd/app", ["go", "build", "-o", "/out/app", "./cmd/app"], {})], {}, fx.alpine, "alpine:3.20", [copy_bin])
+	lines(d) == {6}
+	some f in findings(d)
+	contains(f.msg, "cgo enabled")
+	contains(f.msg, "/out/app")
+	f.key == "go:/out/app"
+}
+
+test_go_cgo_disabled_assign_ok if {
+	d := two(fx.golang, "golang:1.22", [go_build("CGO_ENABLED=0 go build -o /out/app", ["go", "build", "-o", "/out/app"], {"CGO_ENABLED": "0"})], {}, fx.alpine, "alpine:3.20", [copy_bin])
+	count(findings(d)) == 0
+}
+
+test_go_cgo_disabled_env_ok if {
+	d := two(fx.golang, "golang:1.22", [go_build("go build -o /out/app", ["go", "build", "-o", "/out/app"], {})], {"env": {"CGO_ENABLED": "0"}}, fx.alpine, "alpine:3.20", [copy_bin])
+	count(findings(d)) == 0
+}
+
+# ARG CGO_ENABLED=0 is in the RUN's environment; the resolved value counts.
+test_go_cgo_disabled_by_arg_ok if {
+	a := fx.arg(0, 2, "CGO_ENABLED", "0", true, {"default": "${CGO}"})
+	b := go_build("go build -o /out/app", ["go", "build", "-o", "/out/app"], {})
+	d := two(fx.golang, "golang:1.22", [a, b], {}, fx.alpine, "alpine:3.20", [copy_bin])
+	count(findings(d)) == 0
+}
+
+test_go_static_ldflags_ok if {
+	d := two(fx.golang, "golang:1.22", [go_build("go build -ldflags '-extldflags -static' -o /out/app", ["go", "build", "-ldflags", "-extldflags -static", "-o", "/out/app"], {})], {}, fx.alpine, "alpine:3.20", [copy_bin])
+	count(findings(d)) == 0
+}
+
+test_go_alpine_builder_ok if {
+	d := two(fx.golang_alpine, "golang:1.22-alpine", [go_build("go build -o /out/app", ["go", "build", "-o", "/out/app"], {})], {}, fx.alpine, "alpine:3.20", [copy_bin])
+	count(findings(d)) == 0
+}
+
+test_go_to_glibc_final_ok if {
+	d := two(fx.golang, "golang:1.22", [go_build("go build -o /out/app", ["go", "build", "-o", "/out/app"], {})], {}, fx.debian, "debian:12-slim", [copy_bin])
+	count(findings(d)) == 0
+}
+
+test_go_stage_config_copy_ok if {
+	cp := fx.copy(0, 6, ["/src/config.yaml", "/etc/ssl/certs/ca-certificates.crt"], "/etc/app/", "builder", 0)
+	d := two(fx.golang, "golang:1.22", [go_build("go build -o /out/app", ["go", "build", "-o", "/out/app"], {})], {}, fx.alpine, "alpine:3.20", [cp])
+	count(findings(d)) == 0
+}
+
+test_cargo_gnu_flagged_musl_ok if {
+	gnu := fx.run(0, 3, "cargo build --release", [fx.command(["cargo", "build", "--release"])], [])
+	musl := fx.run(0, 3, "cargo build --release --target x86_64-unknown-linux-musl", [fx.command(["cargo", "build", "--release", "--target", "x86_64-unknown-linux-musl"])], [])
+	cp := fx.copy(0, 6, ["/src/target/release/app"], "/app", "builder", 0)
+	count(findings(two(fx.rust, "rust:1.80", [gnu], {}, fx.alpine, "alpine:3.20", [cp]))) == 1
+	count(findings(two(fx.rust, "rust:1.80", [musl], {}, fx.alpine, "alpine:3.20", [cp]))) == 0
+}
+
+test_pip_venv_copied if {
+	r := fx.run(0, 3, "python -m venv /opt/venv && /opt/venv/bin/pip install -r requirements.txt", [fx.command(["python", "-m", "venv", "/opt/venv"]), fx.command(["/opt/venv/bin/pip", "install", "-r", "requirements.txt"])], [fx.op("pip", "install", [], 1)])
+	cp := fx.copy(0, 6, ["/opt/venv"], "/opt/venv", "builder", 0)
+	d := two(fx.python_slim, "python:3.12-slim", [r], {}, fx.python_alpine, "python:3.12-alpine", [cp])
+	some f in findings(d)
+	contains(f.msg, "pip")
+}
+
+test_node_dist_to_nginx_alpine_ok if {
+	r := fx.run(0, 3, "npm ci && npm run build", [fx.command(["npm", "ci"]), fx.command(["npm", "run", "build"])], [fx.op("npm", "install", [], 0)])
+	cp := fx.copy(0, 6, ["/app/dist/"], "/usr/share/nginx/html", "builder", 0)
+	cp2 := fx.copy(1, 7, ["/app/nginx.conf", "/app/build"], "/etc/nginx/conf.d/", "builder", 0)
+	d := two(fx.node_debian, "node:20", [r], {}, fx.nginx_alpine, "nginx:1.27-alpine", [cp, cp2])
+	count(findings(d)) == 0
+}
+
+test_node_modules_copied_flagged if {
+	r := fx.run(0, 3, "npm ci --omit=dev", [fx.command(["npm", "ci", "--omit=dev"])], [fx.op("npm", "install", [], 0)])
+	cp := fx.copy(0, 6, ["/app/node_modules"], "/app/node_modules", "builder", 0)
+	d := two(fx.node_debian, "node:20", [r], {}, fx.node_alpine, "node:20-alpine", [cp])
+	lines(d) == {6}
+}
+
+test_make_in_go_stage_with_cgo_off_ok if {
+	r := fx.run(0, 3, "make build", [fx.command(["make", "build"])], [])
+	d := two(fx.golang, "golang:1.22", [r], {"env": {"CGO_ENABLED": "0"}}, fx.alpine, "alpine:3.20", [copy_bin])
+	count(findings(d)) == 0
+}
+
+test_c_build_flagged if {
+	r := fx.run(0, 3, "./configure && make && make install", [fx.command(["./configure"]), fx.command(["make"]), fx.command(["make", "install"])], [])
+	cp := fx.copy(0, 6, ["/usr/local/bin/tool"], "/usr/local/bin/", "builder", 0)
+	d := two(fx.debian, "debian:12", [r], {}, fx.alpine, "alpine:3.20", [cp])
+	lines(d) == {6}
+}
+
+test_download_gnu_tarball if {
+	u := "https://github.com/BurntSushi/ripgrep/releases/download/14.1.0/ripgrep-14.1.0-x86_64-unknown-linux-gnu.tar.gz"
+	r := fx.run(0, 2, sprintf("wget -q %s", [u]), [fx.command(["wget", "-q", u])], [])
+	d := fx.doc([fx.stage(0, "", 1, fx.image_base("alpine:3.20"), fx.alpine, [r], fx.runtime({}), [0], true)], [])
+	some f in findings(d)
+	contains(f.msg, "linux-gnu")
+	f.location.start_line == 2
+}
+
+test_download_static_go_ok if {
+	u := "https://github.com/mikefarah/yq/releases/download/v4.44.1/yq_linux_amd64"
+	u2 := "https://unofficial-builds.nodejs.org/download/release/v20.11.0/node-v20.11.0-linux-x64-musl.tar.xz"
+	r := fx.run(0, 2, "wget ...", [fx.command(["wget", u]), fx.command(["wget", u2])], [])
+	d := fx.doc([fx.stage(0, "", 1, fx.image_base("alpine:3.20"), fx.alpine, [r], fx.runtime({}), [0], true)], [])
+	count(findings(d)) == 0
+}
+
+# The URL only appears with its ARG value substituted in the command argv.
+test_download_node_glibc_arg_expanded if {
+	u := "https://nodejs.org/dist/v20.11.0/node-v20.11.0-linux-x64.tar.xz"
+	r := fx.run(0, 3, "curl -fsSLO \"$NODE_URL\"", [fx.command(["curl", "-fsSLO", u])], [])
+	d := fx.doc([fx.stage(0, "", 1, fx.image_base("alpine:3.20"), fx.alpine, [r], fx.runtime({}), [0], true)], [])
+	some f in findings(d)
+	contains(f.msg, "glibc Node.js build")
+}
+
+test_add_url_with_credentials_redacted if {
+	u := "https://user:hunter2@example.com/pkgs/glibc-2.35-r1.apk"
+	a := fx.add(0, 2, [u], "/tmp/")
+	d := fx.doc([fx.stage(0, "", 1, fx.image_base("alpine:3.20"), fx.alpine, [a], fx.runtime({}), [0], true)], [])
+	some f in findings(d)
+	contains(f.msg, "glibc package for Alpine")
+	not contains(f.msg, "hunter2")
+}
+
+test_gcompat_shim if {
+	r := fx.run(0, 2, "apk add --no-cache gcompat", [fx.command(["apk", "add", "--no-cache", "gcompat"])], [fx.op("apk", "install", ["gcompat"], 0)])
+	d := fx.doc([fx.stage(0, "", 1, fx.image_base("alpine:3.20"), fx.alpine, [r], fx.runtime({}), [0], true)], [])
+	some f in findings(d)
+	f.key == "installs the glibc shim gcompat"
+}
+
+test_ld_linux_symlink if {
+	r := fx.run(0, 2, "ln -s /lib/libc.musl-x86_64.so.1 /lib64/ld-linux-x86-64.so.2", [fx.command(["ln", "-s", "/lib/libc.musl-x86_64.so.1", "/lib64/ld-linux-x86-64.so.2"])], [])
+	d := fx.doc([fx.stage(0, "", 1, fx.image_base("alpine:3.20"), fx.alpine, [r], fx.runtime({}), [0], true)], [])
+	count(findings(d)) == 1
+}
+
+test_libc6_compat_in_builder_only_ok if {
+	r := fx.run(0, 2, "apk add --no-cache libc6-compat", [fx.command(["apk", "add", "--no-cache", "libc6-compat"])], [fx.op("apk", "install", ["libc6-compat"], 0)])
+	d := two(fx.node_alpine, "node:20-alpine", [r], {}, fx.node_alpine, "node:20-alpine", [])
+	count(findings(d)) == 0
+}
+
+test_apt_get_on_alpine if {
+	r := fx.run(0, 2, "apt-get update && apt-get install -y curl", [fx.command(["apt-get", "update"]), fx.command(["apt-get", "install", "-y", "curl"])], [fx.op("apt", "update", [], 0), fx.op("apt", "install", ["curl"], 1)])
+	d := fx.doc([fx.stage(0, "", 1, fx.image_base("alpine:3.20"), fx.alpine, [r], fx.runtime({}), [0], true)], [])
+	some f in findings(d)
+	contains(f.msg, "runs apt-get")
+}
+
+test_conditional_apt_get_ok if {
+	c := object.union(fx.command(["apt-get", "install", "-y", "curl"]), {"conditional": true})
+	r := fx.run(0, 2, "if command -v apt-get; then apt-get install -y curl; else apk add curl; fi", [fx.command(["command", "-v", "apt-get"]), c], [fx.op("apt", "install", ["curl"], 1)])
+	d := fx.doc([fx.stage(0, "", 1, fx.image_base("alpine:3.20"), fx.alpine, [r], fx.runtime({}), [0], true)], [])
+	count(findings(d)) == 0
+}
+
+test_glibc_final_not_checked if {
+	u := "https://example.com/tool-x86_64-unknown-linux-gnu.tar.gz"
+	r := fx.run(0, 2, "wget ...", [fx.command(["wget", u])], [])
+	d := fx.doc([fx.stage(0, "", 1, fx.image_base("debian:12"), fx.debian, [r], fx.runtime({}), [0], true)], [])
+	count(findings(d)) == 0
+}
+
+# The raw script keeps ${RG_VERSION}; the argv has it expanded: one evidence.
+test_download_raw_and_expanded_reported_once if {
+	raw := "https://github.com/BurntSushi/ripgrep/releases/download/${RG_VERSION}/ripgrep-${RG_VERSION}-x86_64-unknown-linux-gnu.tar.gz"
+	exp := "https://github.com/BurntSushi/ripgrep/releases/download/14.1.0/ripgrep-14.1.0-x86_64-unknown-linux-gnu.tar.gz"
+	r := fx.run(1, 3, sprintf("wget -qO /tmp/rg.tar.gz \"%s\"", [raw]), [fx.command(["wget", "-qO", "/tmp/rg.tar.gz", exp])], [])
+	d := fx.doc([fx.stage(0, "", 1, fx.image_base("alpine:3.20"), fx.alpine, [r], fx.runtime({}), [0], true)], [])
+	some f in findings(d)
+	f.key == "downloads a glibc build (linux-gnu) (ripgrep-14.1.0-x86_64-unknown-linux-gnu.tar.gz)"
+}
+
+# A URL kept in a shell variable is only visible in the script text.
+test_download_url_in_shell_variable if {
+	script := "url=\"https://static.rust-lang.org/rustup/archive/1.28.2/x86_64-unknown-linux-gnu/rustup-init\"; wget \"$url\""
+	r := fx.run(1, 3, script, [fx.command(["wget", "${url}"])], [])
+	d := fx.doc([fx.stage(0, "", 1, fx.image_base("alpine:3.20"), fx.alpine, [r], fx.runtime({}), [0], true)], [])
+	count(findings(d)) == 1
+}

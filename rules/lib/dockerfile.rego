@@ -1,0 +1,445 @@
+# METADATA
+# title: hardline Dockerfile helpers
+# description: |
+#   Shared helpers for the rules in hardline.rules.*: final-chain stages and
+#   instructions, package-manager operations, command lookups, ENTRYPOINT/CMD
+#   analysis, image-reference and location helpers. Rules put their common
+#   logic here so that every rule sees the final image the same way.
+package hardline.lib.dockerfile
+
+# ---------------------------------------------------------------------------
+# Generic helpers
+# ---------------------------------------------------------------------------
+
+# list(x) is x when it is an array, else [] (Go nil slices are null in JSON).
+list(x) := x if is_array(x)
+
+else := []
+
+# obj(x) is x when it is an object, else {}.
+obj(x) := x if is_object(x)
+
+else := {}
+
+# str(x) is x when it is a string, else "".
+str(x) := x if is_string(x)
+
+else := ""
+
+# basename of a path ("dist/" -> "dist", "/usr/bin/tini" -> "tini").
+basename(p) := b if {
+	t := trim_right(p, "/")
+	parts := split(t, "/")
+	b := parts[count(parts) - 1]
+}
+
+# strip_quotes removes surrounding shell quotes from a word.
+strip_quotes(w) := trim(w, "\"'")
+
+# joined(arr) joins with ", " after sorting (stable messages and keys).
+joined(arr) := concat(", ", sort(arr))
+
+# redact_url removes userinfo and query strings from URLs so that messages
+# never echo credentials embedded in a URL.
+redact_url(u) := r if {
+	a := regex.replace(u, `(?i)([a-z][a-z0-9+.-]*://)[^/@\s]*@`, "${1}***@")
+	r := regex.replace(a, `[?#].*$`, "")
+}
+
+# ---------------------------------------------------------------------------
+# Stages
+# ---------------------------------------------------------------------------
+
+final_stage := input.stages[input.final_stage]
+
+# stage_label(idx) names a stage for messages: `stage 1 ("builder")`.
+stage_label(idx) := sprintf("stage %d (%q)", [idx, s.name]) if {
+	s := input.stages[idx]
+	s.name != ""
+}
+
+else := sprintf("stage %d", [idx])
+
+# root_stage(s) is the first stage of s's chain (the one with the image FROM).
+root_stage(s) := input.stages[s.chain[0]] if count(list(s.chain)) > 0
+
+else := s
+
+# base_image_name(s) is the reference of the root base image of s's chain,
+# as resolved (e.g. "python:3.12-slim"), for messages.
+base_image_name(s) := n if {
+	r := root_stage(s)
+	n := image_ref_text(r.base)
+}
+
+image_ref_text(base) := "scratch" if base.scratch
+
+else := base.resolved if base.resolved != ""
+
+else := base.raw
+
+# Indexes of the stages whose filesystem and configuration the final image
+# inherits (the final stage's chain).
+final_chain contains s.index if {
+	some s in input.stages
+	s.in_final_chain
+}
+
+# Instructions of the final chain as {"stage": index, "instr": instruction}.
+# ONBUILD triggers are not part of the image's own build and are excluded
+# (their cmd is "onbuild").
+final_instructions contains {"stage": s.index, "instr": instr} if {
+	some s in input.stages
+	s.in_final_chain
+	some instr in list(s.instructions)
+	instr.cmd != "onbuild"
+}
+
+# RUN instructions of the final chain that have typed run facts.
+final_runs contains x if {
+	some x in final_instructions
+	x.instr.cmd == "run"
+	is_object(x.instr.run)
+}
+
+# COPY and ADD instructions of the final chain with typed copy facts.
+final_copies contains x if {
+	some x in final_instructions
+	x.instr.cmd in {"copy", "add"}
+	is_object(x.instr.copy)
+}
+
+# stage_runs(s): RUN instructions of stage s itself (not its ancestors).
+stage_runs(s) := [instr |
+	some instr in list(s.instructions)
+	instr.cmd == "run"
+	is_object(instr.run)
+]
+
+# chain_runs(s): RUN instructions of s and of the stages it inherits from.
+chain_runs(s) := [instr |
+	some i in list(s.chain)
+	some instr in stage_runs(input.stages[i])
+]
+
+# ---------------------------------------------------------------------------
+# Platform
+# ---------------------------------------------------------------------------
+
+windows_shells := {"powershell", "powershell.exe", "pwsh", "pwsh.exe", "cmd", "cmd.exe"}
+
+# is_windows(s): the stage builds a Windows container image.
+is_windows(s) if s.image.family == "windows"
+
+is_windows(s) if s.image.distro == "windows"
+
+is_windows(s) if {
+	some sh in list(s.runtime.shell)
+	lower(basename(sh)) in windows_shells
+}
+
+is_windows(s) if {
+	ref := obj(root_stage(s).base.ref)
+	regex.match(`(?i)^mcr\.microsoft\.com/windows`, str(ref.name))
+}
+
+is_windows(s) if {
+	t := lower(image_ref_text(root_stage(s).base))
+	regex.match(`(windows|nanoserver|servercore|ltsc20[0-9][0-9]|[-:]nano([-.]|$))`, t)
+}
+
+# The backtick escape directive is the Windows convention.
+is_windows(_) if input.escape == "`"
+
+is_windows(s) if {
+	some i in list(s.chain)
+	some instr in stage_runs(input.stages[i])
+	some c in commands(instr.run)
+	windows_command(c.name)
+}
+
+is_windows(s) if {
+	e := effective_exec(s)
+	argv := exec_argv(e)
+	windows_command(basename(replace(argv[0], "\\", "/")))
+}
+
+windows_command(name) if lower(name) in {"powershell", "pwsh", "cmd", "choco", "msiexec", "setx", "dism", "icacls"}
+
+windows_command(name) if endswith(lower(name), ".exe")
+
+# ---------------------------------------------------------------------------
+# Commands and package operations
+# ---------------------------------------------------------------------------
+
+system_managers := {"apk", "apt", "yum", "dnf", "microdnf", "tdnf", "zypper"}
+
+# commands(run): the simple commands of a RUN.
+commands(run) := list(run.commands)
+
+# packages(run): the package-manager operations of a RUN.
+packages(run) := list(run.packages)
+
+# system_install_ops(run): install operations of system package managers.
+system_install_ops(run) := [op |
+	some op in packages(run)
+	op.action == "install"
+	op.manager in system_managers
+]
+
+# installed_packages(run): names installed by system package managers.
+installed_packages(run) := {p |
+	some op in system_install_ops(run)
+	some p in list(op.packages)
+}
+
+# command_conditional(run, idx): the command only runs on some branch.
+command_conditional(run, idx) if {
+	c := commands(run)[idx]
+	c.conditional == true
+}
+
+# has_command(run, names): some command of the RUN is one of names.
+has_command(run, names) if {
+	some c in commands(run)
+	c.name in names
+}
+
+# command_words(run): every argv word of every command (expanded values).
+command_words(run) := [w |
+	some c in commands(run)
+	some w in list(c.argv)
+]
+
+# urls(run): URLs in the RUN: from the expanded argv words, plus those of the
+# raw script text (which also catches URLs kept in shell variables) that are
+# not just the unexpanded form of an argv URL.
+urls(run) := command_urls(run) | {u |
+	some u in script_urls(run)
+	not expanded_elsewhere(u, command_urls(run))
+}
+
+url_pattern := `(?i)[a-z][a-z0-9+.-]*://[^\s"'|;&)<>]+`
+
+command_urls(run) := {u |
+	some w in command_words(run)
+	some u in regex.find_n(url_pattern, w, -1)
+}
+
+script_urls(run) := {u | some u in regex.find_n(url_pattern, str(object.get(run, "script", "")), -1)}
+
+expanded_elsewhere(u, known) if u in known
+
+expanded_elsewhere(u, known) if {
+	contains(u, "$")
+	pattern := regex.replace(u, `\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*`, "*")
+	some k in known
+	glob.match(pattern, null, k)
+}
+
+# is_url(s): a COPY/ADD source that is a remote URL or git reference.
+is_url(s) if regex.match(`(?i)^[a-z][a-z0-9+.-]*://`, s)
+
+is_url(s) if startswith(s, "git@")
+
+# ---------------------------------------------------------------------------
+# Build arguments
+# ---------------------------------------------------------------------------
+
+# sensitive_arg_name(d): the ARG name looks like it carries a credential.
+# Uses the facts' sensitive_name when present, else a conservative pattern.
+sensitive_arg_name(d) if d.sensitive_name == true
+
+sensitive_arg_name(d) if {
+	not is_boolean(object.get(d, "sensitive_name", null))
+	n := lower(d.name)
+	regex.match(`(passw(or)?d|passwd|secret|token|api_?key|apikey|access_?key|private_?key|credential|auth_?key|_pat$|^pat$)`, n)
+	not regex.match(`(_file|_path|_dir|_url|_uri|_endpoint|_host|_user|_username|_name|_type|_enabled|_length|_ttl|_version)$`, n)
+}
+
+# ---------------------------------------------------------------------------
+# ENTRYPOINT / CMD analysis
+# ---------------------------------------------------------------------------
+
+shells := {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"}
+
+init_programs := {
+	"tini", "tini-static", "dumb-init", "catatonit", "docker-init",
+	"s6-svscan", "s6-supervise", "runit", "runsvdir", "runit-init",
+	"supervisord", "systemd", "init", "my_init", "s6-overlay-suexec",
+	"pid1", "tini-static-amd64", "tini-static-arm64", "tini-amd64", "tini-arm64",
+}
+
+# is_init(word): the program is an init / process supervisor.
+is_init(word) if basename(strip_quotes(word)) in init_programs
+
+is_init(word) if regex.match(`^tini(-static)?(-[a-z0-9]+)?$`, basename(strip_quotes(word)))
+
+# Words that only prefix the real program in a shell string.
+prefix_word(w) if w in {"exec", "env", "nohup", "command", "time", "sudo", "--"}
+
+prefix_word(w) if regex.match(`^[A-Za-z_][A-Za-z0-9_]*=`, w)
+
+# strip_prefix(words) drops leading exec/env/VAR=value words.
+strip_prefix(words) := array.slice(words, n, count(words)) if {
+	n := min({i | some i, w in words; not prefix_word(w)})
+}
+
+else := []
+
+# shell_words(s): whitespace-split words of a shell string, unquoted.
+shell_words(s) := [strip_quotes(w) |
+	some w in regex.split(`\s+`, trim_space(s))
+	strip_quotes(w) != ""
+]
+
+# shell_segments(s): the simple commands of a shell string (split on
+# && || ; | and newlines), each as a word list with exec/env prefixes removed.
+shell_segments(s) := [seg |
+	some part in regex.split(`\s*(&&|\|\||;|\||\n)\s*`, s)
+	seg := strip_prefix(shell_words(part))
+	count(seg) > 0
+]
+
+# dash_c_index(argv): index of the -c option of a shell argv.
+dash_c_index(argv) := min({i |
+	some i, a in argv
+	i > 0
+	regex.match(`^-[a-zA-Z]*c[a-zA-Z]*$`, a)
+})
+
+# is_shell_c(argv): argv is `sh -c "string"` (any shell, any -xc/-ec...).
+is_shell_c(argv) if {
+	count(argv) > 0
+	basename(argv[0]) in shells
+	i := dash_c_index(argv)
+	i + 1 < count(argv)
+}
+
+# invocations(argv): the commands an exec argv starts, as word lists: the
+# argv itself, or for `sh -c "..."` each simple command of the string.
+invocations(argv) := [strip_prefix(argv)] if not is_shell_c(argv)
+
+else := shell_segments(argv[dash_c_index(argv) + 1])
+
+# exec_argv(e): the argv a CMD/ENTRYPOINT runs (shell form includes SHELL).
+exec_argv(e) := list(e.argv) if count(list(e.argv)) > 0
+
+else := list(e.args)
+
+# effective_exec(s): what the container starts for stage s: the ENTRYPOINT
+# when set in the chain, else CMD; undefined when neither is set.
+effective_exec(s) := s.runtime.entrypoint if is_object(s.runtime.entrypoint)
+
+else := s.runtime.cmd if is_object(s.runtime.cmd)
+
+# exec_starts_init(e): the exec is started by an init, directly or through a
+# shell wrapper (`sh -c "exec tini -- app"`).
+exec_starts_init(e) if {
+	some inv in invocations(exec_argv(e))
+	count(inv) > 0
+	is_init(inv[0])
+}
+
+# after_init(inv): the program an init invocation starts (first word after
+# `--`, else the first non-option).
+after_init(inv) := p if {
+	some i, w in inv
+	w == "--"
+	i + 1 < count(inv)
+	p := inv[i + 1]
+} else := p if {
+	rest := array.slice(inv, 1, count(inv))
+	n := min({i | some i, w in rest; not startswith(w, "-")})
+	p := rest[n]
+}
+
+# invocation_program(inv): the program an invocation is about, following
+# inits and `sh script.sh`.
+invocation_program(inv) := basename(inv[0]) if basename(inv[0]) in supervisors
+
+else := basename(after_init(inv)) if is_init(inv[0])
+
+else := basename(inv[n]) if {
+	basename(inv[0]) in shells
+	rest := array.slice(inv, 1, count(inv))
+	n := min({i | some i, w in rest; not startswith(w, "-")}) + 1
+}
+
+else := basename(inv[0])
+
+# exec_programs(e): the programs (base names) an exec starts.
+exec_programs(e) := {p |
+	some inv in invocations(exec_argv(e))
+	count(inv) > 0
+	p := invocation_program(inv)
+}
+
+# image_programs(s): programs started by the final ENTRYPOINT and CMD.
+image_programs(s) := entrypoint_programs(s) | cmd_programs(s)
+
+entrypoint_programs(s) := exec_programs(s.runtime.entrypoint) if is_object(s.runtime.entrypoint)
+
+else := set()
+
+cmd_programs(s) := exec_programs(s.runtime.cmd) if is_object(s.runtime.cmd)
+
+else := set()
+
+# Process supervisors start services from configuration, not from argv.
+supervisors := {"supervisord", "s6-svscan", "s6-supervise", "runsvdir", "runit", "runit-init", "systemd", "init", "my_init"}
+
+# opaque_program(p): what really runs cannot be known from the Dockerfile
+# (a wrapper script, a supervisor, an interactive shell).
+opaque_program(p) if is_script(p)
+
+opaque_program(p) if p in supervisors
+
+opaque_program(p) if p in shells
+
+# is_script(p): the program is an opaque wrapper script.
+is_script(p) if endswith(p, ".sh")
+
+is_script(p) if regex.match(`(?i)^(docker-)?(entrypoint|entry|start|run|boot|init|launch|startup)([-_.].*)?$`, p)
+
+# ---------------------------------------------------------------------------
+# Secrets
+# ---------------------------------------------------------------------------
+
+# secrets_from(sources): the detected secrets whose source is in sources.
+secrets_from(sources) := [s |
+	some s in list(input.secrets)
+	s.source in sources
+]
+
+# secret_where(s): "ENV DB_PASSWORD in stage 1" style description.
+secret_where(s) := sprintf("%s %s in %s", [upper(s.source), s.key, secret_stage(s)]) if {
+	str(s.key) != ""
+} else := sprintf("%s in %s", [upper(s.source), secret_stage(s)])
+
+secret_stage(s) := "the global scope" if s.stage < 0
+
+else := stage_label(s.stage)
+
+# ---------------------------------------------------------------------------
+# File kinds
+# ---------------------------------------------------------------------------
+
+# dev_environment: the Dockerfile builds a development environment (a VS Code
+# dev container or a Dockerfile.dev), where toolchains are the point.
+dev_environment if regex.match(`(^|/)\.devcontainer/`, str(input.file))
+
+dev_environment if regex.match(`(?i)(^|/)(dockerfile[.-]dev(el)?|dev\.dockerfile|[^/]*\.dev\.dockerfile)$`, str(input.file))
+
+# Shell builtins and set-up commands that precede the real program.
+setup_commands := {"set", "cd", "export", "source", ".", "umask", "ulimit", "trap", "echo", "printf", "mkdir", "[", "test", "true", ":", "unset", "sleep", "chown", "chmod", "rm", "cp", "mv", "touch"}
+
+# main_program(s): the program a shell string is about: the last command that
+# is not a setup builtin (`cd /app && npm start` -> npm).
+main_program(s) := basename(progs[count(progs) - 1]) if {
+	progs := [seg[0] |
+		some seg in shell_segments(s)
+		not basename(seg[0]) in setup_commands
+	]
+	count(progs) > 0
+}

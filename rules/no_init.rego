@@ -1,0 +1,102 @@
+# METADATA
+# title: Container does not start an init process
+# description: |
+#   The program started by ENTRYPOINT/CMD runs as PID 1. The kernel gives PID 1
+#   no default signal handlers, so an application that does not install its own
+#   ignores SIGTERM and is killed after the stop timeout, and PID 1 must reap
+#   orphaned child processes or they pile up as zombies. A minimal init such as
+#   tini or dumb-init forwards signals and reaps children.
+# custom:
+#   id: HL1004
+#   name: no-init
+#   severity: medium
+#   tags: [init]
+#   inputs: [dockerfile]
+#   controls:
+#     nist-800-190: ["4.1.2"]
+#   remediation: |
+#     Start the application through a minimal init:
+#
+#         RUN apk add --no-cache tini
+#         ENTRYPOINT ["/sbin/tini", "--"]
+#         CMD ["python", "app.py"]
+#
+#     Alternatively run the container with `docker run --init` (or the
+#     equivalent of your orchestrator) and suppress this finding.
+#   examples:
+#     bad: |
+#       FROM python:3.12-alpine
+#       CMD ["python", "app.py"]
+#     good: |
+#       FROM python:3.12-alpine
+#       RUN apk add --no-cache tini
+#       ENTRYPOINT ["/sbin/tini", "--"]
+#       CMD ["python", "app.py"]
+package hardline.rules.no_init
+
+import data.hardline.lib.dockerfile as lib
+
+deny contains r if {
+	f := lib.final_stage
+	not lib.is_windows(f)
+	e := lib.effective_exec(f)
+	not lib.exec_starts_init(e)
+	not init_in_cmd_after_script(f)
+	r := {
+		"msg": sprintf("%s: %s starts %s as PID 1 without an init, so signals may be ignored and zombie processes are not reaped%s", [lib.stage_label(f.index), which(f), pid1(e), installed_note]),
+		"location": e.location,
+		"stage": e.stage,
+		"key": pid1(e),
+	}
+}
+
+which(f) := "ENTRYPOINT" if is_object(f.runtime.entrypoint)
+
+else := "CMD"
+
+pid1(e) := sprintf("%s (shell form, running %s)", [lib.basename(lib.exec_argv(e)[0]), program_of(e)]) if e.form == "shell"
+
+else := lib.basename(lib.exec_argv(e)[0])
+
+program_of(e) := p if {
+	argv := lib.exec_argv(e)
+	p := lib.main_program(argv[lib.dash_c_index(argv) + 1])
+} else := "a command"
+
+# ENTRYPOINT ["docker-entrypoint.sh"] + CMD ["tini", "--", "app"]: the script
+# conventionally ends with `exec "$@"`.
+init_in_cmd_after_script(f) if {
+	ep := f.runtime.entrypoint
+	is_object(ep)
+	some p in lib.exec_programs(ep)
+	lib.is_script(p)
+	lib.exec_starts_init(f.runtime.cmd)
+}
+
+init_packages := {"tini", "tini-static", "dumb-init", "catatonit"}
+
+installed_note := sprintf(" (%s is installed but not used as the entrypoint)", [lib.joined(installed_inits)]) if {
+	count(installed_inits) > 0
+} else := ""
+
+installed_inits contains p if {
+	some x in lib.final_runs
+	some p in lib.installed_packages(x.instr.run)
+	p in init_packages
+}
+
+installed_inits contains n if {
+	some x in lib.final_copies
+	some path in array.concat(lib.list(x.instr.copy.sources), [lib.str(x.instr.copy.dest)])
+	m := regex.find_n(`^(tini|dumb-init|catatonit)`, lib.basename(path), 1)
+	count(m) == 1
+	n := m[0]
+}
+
+installed_inits contains n if {
+	some x in lib.final_runs
+	some u in lib.urls(x.instr.run)
+	m := regex.find_n(`(tini|dumb-init)`, u, 1)
+	count(m) == 1
+	n := m[0]
+}

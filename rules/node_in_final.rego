@@ -1,0 +1,134 @@
+# METADATA
+# title: Node.js toolchain shipped in a non-Node image
+# description: |
+#   The final image does not run a Node.js application, yet node, npm or yarn
+#   are installed or run in it, typically to build front-end assets in place.
+#   The runtime, the package manager and the node_modules tree they leave
+#   behind add hundreds of megabytes and a steady stream of CVEs to an image
+#   that never executes JavaScript at runtime, and npm gives an attacker an
+#   easy way to fetch and run code.
+# custom:
+#   id: HL1003
+#   name: node-in-final
+#   severity: medium
+#   tags: [node, build-deps, packages]
+#   inputs: [dockerfile]
+#   controls:
+#     nist-800-190: ["4.1.2"]
+#     cis-docker-1.6.0: ["4.3"]
+#   remediation: |
+#     Build the assets in a Node builder stage and copy only the output:
+#
+#         FROM node:20-alpine AS assets
+#         WORKDIR /src
+#         COPY package.json package-lock.json ./
+#         RUN npm ci
+#         COPY . .
+#         RUN npm run build
+#
+#         FROM python:3.12-slim
+#         COPY --from=assets /src/dist /app/static
+#   examples:
+#     bad: |
+#       FROM python:3.12-slim
+#       RUN apt-get update && apt-get install -y nodejs npm
+#       COPY . /app
+#       RUN cd /app && npm ci && npm run build
+#       CMD ["gunicorn", "app:app"]
+#     good: |
+#       FROM node:20-alpine AS assets
+#       COPY . /src
+#       RUN cd /src && npm ci && npm run build
+#       FROM python:3.12-slim
+#       COPY --from=assets /src/dist /app/static
+#       CMD ["gunicorn", "app:app"]
+package hardline.rules.node_in_final
+
+import data.hardline.lib.dockerfile as lib
+
+deny contains r if {
+	not lib.dev_environment
+	f := lib.final_stage
+	not node_application(f)
+	programs := lib.image_programs(f)
+	some p in programs
+	other_runtime(p)
+	some x in lib.final_instructions
+	ev := evidence(x.instr)
+	count(ev) > 0
+	r := {
+		"msg": sprintf("%s: %s, but the final image runs %s, not a Node.js application; build with Node in a separate stage and copy the output", [lib.stage_label(x.stage), lib.joined(ev), lib.joined(programs)]),
+		"location": x.instr.location,
+		"stage": x.stage,
+		"key": lib.joined(ev),
+	}
+}
+
+node_programs := {
+	"node", "nodejs", "npm", "npx", "yarn", "pnpm", "nodemon", "pm2",
+	"pm2-runtime", "next", "ts-node", "tsx", "nuxt", "nuxi", "forever",
+	"react-scripts", "vite", "ng", "strapi", "nest", "serve", "http-server",
+	"corepack", "remix-serve",
+}
+
+node_application(f) if f.image.runtime == "node"
+
+node_application(f) if {
+	some p in lib.image_programs(f)
+	node_program(p)
+}
+
+node_program(p) if p in node_programs
+
+node_program(p) if regex.match(`\.(js|mjs|cjs|ts)$`, p)
+
+# Only images that evidently run another runtime are reported: many Node
+# applications start through a binary whose name says nothing (hubot,
+# json-server, ./bin/www), and a silent rule beats a noisy one.
+other_runtime(p) if regex.match(`^(python[0-9.]*|pypy[0-9.]*|gunicorn|uvicorn|uwsgi|daphne|hypercorn|celery|flask|django-admin|streamlit|jupyter(-lab|-notebook|hub)?|[a-z0-9_-]+\.py|ruby|bundle|rails|puma|unicorn|sidekiq|rackup|thin|php|php-fpm[0-9.]*|php[0-9.]*-fpm|apache2-foreground|apache2ctl|httpd|httpd-foreground|nginx|openresty|caddy|java|[a-z0-9_.-]+\.jar|dotnet|catalina\.sh|perl|plackup|starman|hypnotoad|rscript|r|shiny-server|mix|elixir|iex|erl)$`, lower(p))
+
+node_packages := {"nodejs", "npm", "yarn", "yarnpkg", "pnpm", "nodejs-current", "nodejs-lts", "nodejs-npm", "nodejs18", "nodejs20", "nodejs22"}
+
+node_commands := {"npm", "npx", "yarn", "yarnpkg", "pnpm", "corepack", "nvm", "node", "nodejs", "n"}
+
+# evidence(instr): what puts Node tooling into the image.
+evidence(instr) := ev if {
+	instr.cmd == "run"
+	run := instr.run
+	ev := ({sprintf("installs %s", [p]) |
+		some p in lib.installed_packages(run)
+		lower(p) in node_packages
+	} | {sprintf("runs %s", [c.name]) |
+		some c in lib.commands(run)
+		c.name in node_commands
+	}) | {sprintf("downloads Node.js from %s", [host]) |
+		some u in lib.urls(run)
+		host := node_download_host(u)
+	}
+}
+
+evidence(instr) := ev if {
+	instr.cmd in {"copy", "add"}
+	cp := instr.copy
+	ev := ({sprintf("copies %s from %s", [lib.basename(src), lib.str(cp.from)]) |
+		lib.str(cp.from) != ""
+		some src in lib.list(cp.sources)
+		node_binary_path(src)
+	} | {sprintf("copies files from the %s image", [cp.from]) |
+		cp.from_stage == -1
+		regex.match(`^(docker\.io/)?(library/)?node(:|@|$)`, lib.str(cp.from))
+	}) | {sprintf("downloads Node.js from %s", [host]) |
+		some u in lib.list(cp.sources)
+		host := node_download_host(u)
+	}
+}
+
+node_binary_path(src) if regex.match(`(^|/)bin/(node|nodejs|npm|npx|yarn|pnpm)$`, src)
+
+node_binary_path(src) if contains(src, "/lib/node_modules/npm")
+
+node_download_host(u) := h if {
+	h := regex.find_n(`(?i)(deb|rpm)\.nodesource\.com`, u, 1)[0]
+} else := "nodejs.org" if {
+	regex.match(`(?i)://(www\.)?nodejs\.org/(dist|download)/`, u)
+}

@@ -1,0 +1,133 @@
+# METADATA
+# title: Final image runs as root
+# description: |
+#   A container whose process runs as root (UID 0) turns any remote-code-execution
+#   bug in the application into root inside the container, and root in the
+#   container is one kernel bug or one misconfigured mount away from root on the
+#   host. Most base images default to root, so the Dockerfile must switch to an
+#   unprivileged user with USER after the last step that needs root.
+# custom:
+#   id: HL1001
+#   name: run-as-root
+#   severity: high
+#   tags: [user, privilege]
+#   inputs: [dockerfile]
+#   controls:
+#     nist-800-190: ["4.1.2"]
+#     cis-docker-1.6.0: ["4.1"]
+#   remediation: |
+#     Create an unprivileged user (or use one the base image provides) and switch
+#     to it at the end of the final stage, using a numeric UID so that Kubernetes
+#     runAsNonRoot can verify it:
+#
+#         RUN addgroup -S -g 10001 app && adduser -S -u 10001 -G app app
+#         USER 10001:10001
+#
+#     Distroless images ship a `nonroot` variant (UID 65532) that needs no USER.
+#   examples:
+#     bad: |
+#       FROM python:3.12-slim
+#       COPY . /app
+#       CMD ["python", "/app/main.py"]
+#     good: |
+#       FROM python:3.12-slim
+#       RUN useradd --system --uid 10001 app
+#       COPY . /app
+#       USER 10001
+#       CMD ["python", "/app/main.py"]
+package hardline.rules.run_as_root
+
+import data.hardline.lib.dockerfile as lib
+
+root_names := {"root", "0"}
+
+# No USER anywhere in the final chain and the base image defaults to root.
+deny contains r if {
+	f := lib.final_stage
+	not lib.is_windows(f)
+	not is_object(object.get(f.runtime, "user", null))
+	root_default(f)
+	not lib.root_stage(f).base.unresolved
+	not drops_privileges(f)
+	r := {
+		"msg": sprintf("no USER instruction: the final image (%s) runs as root; its base image %s %s", [lib.stage_label(f.index), lib.base_image_name(f), base_note(f)]),
+		"location": f.location,
+		"stage": f.index,
+		"key": "no-user",
+	}
+}
+
+# The effective USER of the final image is root (possibly set in an ancestor
+# stage reached through FROM <stage>).
+deny contains r if {
+	f := lib.final_stage
+	not lib.is_windows(f)
+	u := f.runtime.user
+	is_object(u)
+	not u.unresolved
+	lower(u.user) in root_names
+	not drops_privileges(f)
+	r := {
+		"msg": sprintf("the final image runs as root: USER %s in %s is the last USER in effect", [u.value, lib.stage_label(u.stage)]),
+		"location": u.location,
+		"stage": u.stage,
+		"key": sprintf("user:%s", [u.value]),
+	}
+}
+
+# Images whose entrypoint starts as root to drop privileges itself are not
+# reported: the docker-library pattern (an entrypoint script that re-executes
+# the service with gosu/su-exec/setpriv) and service supervisors (s6-overlay
+# /init, supervisord, runit) that run each service under its own user.
+drops_privileges(f) if {
+	e := lib.effective_exec(f)
+	some p in lib.exec_programs(e)
+	p in lib.supervisors
+}
+
+drops_privileges(f) if {
+	e := lib.effective_exec(f)
+	some p in lib.exec_programs(e)
+	lib.is_script(p)
+	privilege_drop_tool
+}
+
+drop_tools := {"gosu", "su-exec", "setpriv", "s6-setuidgid", "chpst", "setuidgid"}
+
+privilege_drop_tool if {
+	some x in lib.final_runs
+	some c in lib.commands(x.instr.run)
+	c.name in drop_tools
+}
+
+privilege_drop_tool if {
+	some x in lib.final_runs
+	some p in lib.installed_packages(x.instr.run)
+	p in drop_tools
+}
+
+privilege_drop_tool if {
+	some x in lib.final_runs
+	some u in lib.urls(x.instr.run)
+	contains(u, "/gosu")
+}
+
+privilege_drop_tool if {
+	some x in lib.final_copies
+	some src in array.concat(lib.list(x.instr.copy.sources), [lib.str(x.instr.copy.dest)])
+	lib.basename(src) in drop_tools
+}
+
+base_note(f) := "defaults to root" if f.image.known == true
+
+else := "is not known to set a non-root user (add USER, or declare the image's user in the configuration)"
+
+root_default(f) if image_user(f) == ""
+
+root_default(f) if image_user(f) in root_names
+
+root_default(f) if startswith(image_user(f), "0:")
+
+root_default(f) if startswith(image_user(f), "root:")
+
+image_user(f) := lower(lib.str(object.get(f.image, "user", "")))

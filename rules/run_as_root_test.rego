@@ -1,0 +1,136 @@
+package hardline.rules.run_as_root_test
+
+import data.hardline.lib.fixtures as fx
+import data.hardline.rules.run_as_root
+
+findings(doc) := fs if {
+	fs := run_as_root.deny with input as doc
+}
+
+lines(doc) := {r.location.start_line | some r in findings(doc)}
+
+single(base, img, instrs, rt) := fx.doc([fx.stage(0, "", 1, fx.image_base(base), img, instrs, fx.runtime(rt), [0], true)], [])
+
+test_no_user_on_root_base if {
+	d := single("python:3.12-slim", fx.python_slim, [], {})
+	lines(d) == {1}
+	some r in findings(d)
+	contains(r.msg, "no USER instruction")
+	contains(r.msg, "python:3.12-slim")
+	r.key == "no-user"
+}
+
+test_no_user_scratch_is_root if {
+	d := single("scratch", fx.scratch, [], {})
+	lines(d) == {1}
+}
+
+test_no_user_distroless_nonroot_ok if {
+	d := single("gcr.io/distroless/static:nonroot", fx.distroless_nonroot, [], {})
+	count(findings(d)) == 0
+}
+
+test_base_default_root_explicit if {
+	d := single("custom:1", fx.info({"known": true, "user": "root"}), [], {})
+	lines(d) == {1}
+}
+
+test_user_root_flagged_at_user_line if {
+	d := single("alpine:3.20", fx.alpine, [fx.user(0, 3, "root")], {"user": fx.eff_user("root", 0, 3)})
+	lines(d) == {3}
+}
+
+test_user_zero_with_group if {
+	d := single("alpine:3.20", fx.alpine, [fx.user(0, 3, "0:0")], {"user": fx.eff_user("0:0", 0, 3)})
+	some r in findings(d)
+	r.location.start_line == 3
+	contains(r.msg, "USER 0:0")
+}
+
+test_user_root_group if {
+	d := single("alpine:3.20", fx.alpine, [fx.user(0, 3, "root:app")], {"user": fx.eff_user("root:app", 0, 3)})
+	lines(d) == {3}
+}
+
+test_root_then_app_ok if {
+	d := single("alpine:3.20", fx.alpine, [fx.user(0, 3, "root"), fx.user(2, 5, "app")], {"user": fx.eff_user("app", 0, 5)})
+	count(findings(d)) == 0
+}
+
+test_numeric_nonroot_ok if {
+	d := single("alpine:3.20", fx.alpine, [], {"user": fx.eff_user("10001:10001", 0, 4)})
+	count(findings(d)) == 0
+}
+
+test_unresolved_user_not_finding if {
+	u := object.union(fx.eff_user("${APP_UID}", 0, 4), {"user": "", "unresolved": true})
+	d := single("alpine:3.20", fx.alpine, [], {"user": u})
+	count(findings(d)) == 0
+}
+
+# ARG-expanded USER: the facts carry the resolved value.
+test_arg_expanded_user_root if {
+	u := object.union(fx.eff_user("root", 0, 4), {"raw": "${RUN_AS}"})
+	d := single("alpine:3.20", fx.alpine, [], {"user": u})
+	some r in findings(d)
+	r.location.start_line == 4
+}
+
+# USER root in a builder stage the final stage does not inherit.
+test_builder_root_not_inherited if {
+	b := fx.stage(0, "build", 1, fx.image_base("golang:1.22"), fx.golang, [fx.user(0, 2, "root")], fx.runtime({"user": fx.eff_user("root", 0, 2)}), [0], false)
+	f := fx.stage(1, "", 5, fx.image_base("gcr.io/distroless/static:nonroot"), fx.distroless_nonroot, [], fx.runtime({}), [1], true)
+	count(findings(fx.doc([b, f], []))) == 0
+}
+
+# USER root in an ancestor stage inherited through FROM <stage>.
+test_root_inherited_through_from_stage if {
+	b := fx.stage(0, "base", 1, fx.image_base("debian:12"), fx.debian, [fx.user(0, 2, "root")], fx.runtime({"user": fx.eff_user("root", 0, 2)}), [0], true)
+	f := fx.stage(1, "final", 4, fx.stage_base("base", 0), fx.debian, [], fx.runtime({"user": fx.eff_user("root", 0, 2)}), [0, 1], true)
+	some r in findings(fx.doc([b, f], []))
+	r.location.start_line == 2
+	r.stage == 0
+	contains(r.msg, "stage 0 (\"base\")")
+}
+
+# The non-root USER of an ancestor is inherited: no finding.
+test_nonroot_inherited_through_from_stage if {
+	b := fx.stage(0, "base", 1, fx.image_base("debian:12"), fx.debian, [fx.user(0, 2, "app")], fx.runtime({"user": fx.eff_user("app", 0, 2)}), [0], true)
+	f := fx.stage(1, "final", 4, fx.stage_base("base", 0), fx.debian, [], fx.runtime({"user": fx.eff_user("app", 0, 2)}), [0, 1], true)
+	count(findings(fx.doc([b, f], []))) == 0
+}
+
+test_windows_out_of_scope if {
+	d := single("mcr.microsoft.com/windows/servercore:ltsc2022", fx.windows, [], {})
+	count(findings(d)) == 0
+}
+
+test_unresolved_base_not_finding if {
+	b := object.union(fx.image_base("${BASE}"), {"unresolved": true})
+	d := fx.doc([fx.stage(0, "", 1, b, fx.unknown, [], fx.runtime({}), [0], true)], [])
+	count(findings(d)) == 0
+}
+
+# docker-library pattern: the entrypoint script re-executes the service with
+# gosu; the container starts as root by design.
+test_entrypoint_script_with_gosu_ok if {
+	r := fx.run(0, 2, "apt-get install -y gosu", [fx.command(["apt-get", "install", "-y", "gosu"]), fx.command(["gosu", "nobody", "true"])], [fx.op("apt", "install", ["gosu"], 0)])
+	rt := {"entrypoint": fx.exec_form(["docker-entrypoint.sh"], 0, 5), "cmd": fx.exec_form(["postgres"], 0, 6)}
+	count(findings(single("debian:12-slim", fx.debian, [r], rt))) == 0
+}
+
+test_entrypoint_script_without_drop_tool_flagged if {
+	rt := {"entrypoint": fx.exec_form(["docker-entrypoint.sh"], 0, 5), "cmd": fx.exec_form(["postgres"], 0, 6)}
+	count(findings(single("debian:12-slim", fx.debian, [], rt))) == 1
+}
+
+test_s6_overlay_init_ok if {
+	rt := {"entrypoint": fx.exec_form(["/init"], 0, 5)}
+	count(findings(single("alpine:3.20", fx.alpine, [], rt))) == 0
+}
+
+test_gosu_but_direct_program_flagged if {
+	r := fx.run(0, 2, "apt-get install -y gosu", [fx.command(["apt-get", "install", "-y", "gosu"])], [fx.op("apt", "install", ["gosu"], 0)])
+	rt := {"cmd": fx.exec_form(["python", "app.py"], 0, 6)}
+	count(findings(single("debian:12-slim", fx.debian, [r], rt))) == 1
+}

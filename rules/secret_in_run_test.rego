@@ -1,0 +1,45 @@
+package hardline.rules.secret_in_run_test
+
+import data.hardline.lib.fixtures as fx
+import data.hardline.rules.secret_in_run
+
+findings(doc) := fs if {
+	fs := secret_in_run.deny with input as doc
+}
+
+b := fx.stage(0, "build", 1, fx.image_base("node:20"), fx.node_debian, [], fx.runtime({}), [0], false)
+
+f := fx.stage(1, "", 9, fx.image_base("nginx:alpine"), fx.nginx_alpine, [], fx.runtime({}), [1], true)
+
+test_run_secret_in_builder_stage_flagged if {
+	s := object.union(fx.secret("run", 0, 4, "-p"), {"rule": "generic-cli-password", "description": "Password on a command line"})
+	fs := findings(fx.doc([b, f], [s]))
+	count(fs) == 1
+	some x in fs
+	x.stage == 0
+	x.location.start_line == 4
+	contains(x.msg, "a RUN command (-p) in stage 0 (\"build\")")
+	contains(x.msg, "Xk9$…(16 chars)")
+}
+
+test_heredoc_and_copy_heredoc if {
+	secrets := [
+		object.union(fx.secret("heredoc", 1, 10, ""), {"rule": "private-key", "description": "Private key", "masked": "----…(1675 chars)", "fingerprint": "aaaa"}),
+		object.union(fx.secret("copy-heredoc", 1, 15, "_authToken"), {"fingerprint": "bbbb"}),
+	]
+	fs := findings(fx.doc([b, f], secrets))
+	{x.key | some x in fs} == {"aaaa", "bbbb"}
+	some x in fs
+	x.key == "aaaa"
+	contains(x.msg, "a RUN heredoc in stage 1")
+}
+
+test_onbuild_flagged if {
+	fs := findings(fx.doc([b, f], [fx.secret("onbuild", 1, 11, "")]))
+	some x in fs
+	contains(x.msg, "ONBUILD")
+}
+
+test_env_sources_not_this_rule if {
+	count(findings(fx.doc([b, f], [fx.secret("env", 1, 10, "X"), fx.secret("arg", -1, 1, "Y")]))) == 0
+}

@@ -1,0 +1,64 @@
+# METADATA
+# title: ENTRYPOINT or CMD in shell form
+# description: |
+#   In shell form (`CMD node server.js`) Docker runs `/bin/sh -c "..."`, so the
+#   shell is PID 1 and the application is its child. `docker stop` sends SIGTERM
+#   to the shell, which does not forward it: the application never gets to shut
+#   down cleanly and is killed with SIGKILL after the timeout. A shell-form
+#   ENTRYPOINT also silently ignores CMD and `docker run` arguments.
+# custom:
+#   id: HL1005
+#   name: shell-form-entrypoint
+#   severity: medium
+#   tags: [init, correctness]
+#   inputs: [dockerfile]
+#   controls:
+#     nist-800-190: ["4.1.2"]
+#   remediation: |
+#     Use the exec (JSON array) form so the application receives signals:
+#
+#         CMD ["node", "server.js"]
+#
+#     When shell features are needed, end the string with `exec` so the
+#     application replaces the shell: `CMD exec node server.js --port "$PORT"`.
+#   examples:
+#     bad: |
+#       FROM node:20-alpine
+#       CMD node server.js
+#     good: |
+#       FROM node:20-alpine
+#       CMD ["node", "server.js"]
+package hardline.rules.shell_form_entrypoint
+
+import data.hardline.lib.dockerfile as lib
+
+deny contains r if {
+	f := lib.final_stage
+	not lib.is_windows(f)
+	e := lib.effective_exec(f)
+	e.form == "shell"
+	s := shell_string(e)
+	not regex.match(`^\s*exec\s`, s)
+	kind := which(f)
+	r := {
+		"msg": sprintf("%s: %s is in shell form, so %s runs as a child of %s and does not receive SIGTERM from docker stop; use the exec form (JSON array) or prefix the command with exec", [lib.stage_label(f.index), kind, first_program(s), shell_name(e)]),
+		"location": e.location,
+		"stage": e.stage,
+		"key": kind,
+	}
+}
+
+which(f) := "ENTRYPOINT" if is_object(f.runtime.entrypoint)
+
+else := "CMD"
+
+shell_string(e) := lib.str(lib.list(e.args)[0])
+
+shell_name(e) := concat(" ", array.slice(argv, 0, count(argv) - 1)) if {
+	argv := lib.exec_argv(e)
+	count(argv) > 1
+} else := "/bin/sh -c"
+
+first_program(s) := p if {
+	p := lib.main_program(s)
+} else := "the command"

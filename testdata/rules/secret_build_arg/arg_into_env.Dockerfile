@@ -1,0 +1,7 @@
+FROM python:3.12-slim
+# expect: HL1009
+ARG SENTRY_AUTH_TOKEN
+ENV SENTRY_AUTH_TOKEN=${SENTRY_AUTH_TOKEN}
+COPY . /app
+USER 10001
+CMD ["python", "/app/main.py"]
