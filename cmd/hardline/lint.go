@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hardline-dev/hardline/pkg/finding"
+	"github.com/hardline-dev/hardline/pkg/lint"
+	"github.com/hardline-dev/hardline/pkg/report"
+)
+
+type lintFlags struct {
+	commonFlags
+	format        string
+	output        string
+	failOn        string
+	buildArgs     []string
+	target        string
+	tags          []string
+	noColor       bool
+	verbose       bool
+	stdinFilename string
+}
+
+func newLintCmd(s streams) *cobra.Command {
+	var f lintFlags
+	cmd := &cobra.Command{
+		Use:   "lint [flags] PATH...",
+		Short: "Lint Dockerfiles",
+		Long: `Lint Dockerfiles. PATH may be a file, a directory (walked for Dockerfile,
+Containerfile, *.Dockerfile and Dockerfile.* in any case), or - for standard input.
+
+Exit status: 0 when no finding is at or above --fail-on, 1 when one is,
+2 on a usage error or when an input could not be read or parsed (the other
+inputs are still linted and reported).`,
+		Example: `  hardline lint Dockerfile services/*/Dockerfile
+  hardline lint --format sarif -o hardline.sarif .
+  hardline lint --format json --build-arg BASE=alpine:3.20 --target runtime Dockerfile
+  cat Dockerfile | hardline lint -
+  hardline lint --tags secrets,user --fail-on high .`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runLint(cmd, s, &f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
+	fl.StringVar(&f.failOn, "fail-on", "", "lowest severity that makes the exit status 1: info, low, medium, high, critical, none (default low)")
+	fl.StringArrayVar(&f.buildArgs, "build-arg", nil, "set a build-time variable, as docker build does (NAME=value; repeatable)")
+	fl.StringVar(&f.target, "target", "", "lint as if building this stage (default: the last stage)")
+	fl.StringSliceVar(&f.tags, "tags", nil, "only run rules with any of these tags (comma-separated; see 'hardline rules list')")
+	fl.BoolVar(&f.noColor, "no-color", false, "disable colour (also: NO_COLOR environment variable)")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "also show suppressed findings in text output")
+	fl.StringVar(&f.stdinFilename, "stdin-filename", "", "name to report for standard input (default: -)")
+	f.register(cmd)
+	return cmd
+}
+
+func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
+	start := time.Now()
+	if !contains(report.Formats(), f.format) {
+		return fail(exitError, "unknown --format %q (want %s)", f.format, strings.Join(report.Formats(), ", "))
+	}
+	buildArgs := map[string]string{}
+	for _, ba := range f.buildArgs {
+		k, v, ok := strings.Cut(ba, "=")
+		if !ok || k == "" {
+			return fail(exitError, "--build-arg %q: want NAME=value", ba)
+		}
+		buildArgs[k] = v
+	}
+	cfg, err := f.loadConfig()
+	if err != nil {
+		return err
+	}
+	failOnName := f.failOn
+	if failOnName == "" {
+		failOnName = orDefault(cfg.FailOn, "low")
+	}
+	failOn, err := finding.ParseSeverity(failOnName)
+	if err != nil {
+		return fail(exitError, "--fail-on: %v", err)
+	}
+	eng, err := f.engine(cmd.Context(), cfg)
+	if err != nil {
+		return err
+	}
+	table, err := baseImages(cfg)
+	if err != nil {
+		return err
+	}
+
+	inputs, discoverErrs := lint.Discover(args, cfg.Excluded)
+	for i := range inputs {
+		if inputs[i].Path != "-" {
+			continue
+		}
+		data, err := io.ReadAll(io.LimitReader(s.in, lint.MaxFileSize+1))
+		if err != nil {
+			return fail(exitError, "reading standard input: %v", err)
+		}
+		if len(data) > lint.MaxFileSize {
+			return fail(exitError, "standard input is larger than the %d-byte limit for a Dockerfile", lint.MaxFileSize)
+		}
+		inputs[i].Data = data
+		if f.stdinFilename != "" {
+			inputs[i].Path = filepath.ToSlash(f.stdinFilename)
+		}
+	}
+	if len(inputs) == 0 && len(discoverErrs) == 0 {
+		fmt.Fprintf(s.err, "hardline: no Dockerfiles found under %s\n", strings.Join(args, ", "))
+	}
+
+	l := lint.New(lint.Options{Engine: eng, Config: cfg, BuildArgs: buildArgs, Target: f.target, BaseImages: table, Tags: f.tags})
+	res := l.Lint(cmd.Context(), inputs)
+
+	run := &report.Run{
+		Tool:     toolInfo(),
+		FailOn:   failOn,
+		Category: "hardline/lint",
+		Sources:  map[string][]byte{},
+		Duration: time.Since(start),
+	}
+	for _, r := range eng.Rules() {
+		if l.Enabled(r) && contains(r.Inputs, "dockerfile") {
+			r.Severity = cfg.SeverityFor(&r)
+			run.Rules = append(run.Rules, r)
+		}
+	}
+	for _, e := range discoverErrs {
+		run.Errors = append(run.Errors, report.InputError{File: e.File, Line: e.Line, Message: e.Message})
+	}
+	for _, fr := range res.Files {
+		run.Files = append(run.Files, fr.File)
+		run.Sources[fr.File] = fr.Source
+		run.Findings = append(run.Findings, fr.Findings...)
+		for _, e := range fr.Errors {
+			run.Errors = append(run.Errors, report.InputError{File: e.File, Line: e.Line, Message: e.Message})
+		}
+	}
+
+	if err := writeReport(s, f, run); err != nil {
+		return err
+	}
+	if len(run.Errors) > 0 {
+		return &exitCode{code: exitError}
+	}
+	for _, fd := range run.Findings {
+		if fd.Suppressed == nil && fd.Severity >= failOn {
+			return &exitCode{code: exitFindings}
+		}
+	}
+	return nil
+}
+
+func writeReport(s streams, f *lintFlags, run *report.Run) error {
+	color := f.format == "text" && f.output == "" && s.outIsTerminal && !f.noColor && os.Getenv("NO_COLOR") == ""
+	opts := report.Options{Color: color, Verbose: f.verbose}
+	if f.output == "" {
+		w := bufio.NewWriter(s.out)
+		if err := report.Write(w, f.format, run, opts); err != nil {
+			return fail(exitError, "writing report: %v", err)
+		}
+		if err := w.Flush(); err != nil {
+			return fail(exitError, "writing report: %v", err)
+		}
+		return nil
+	}
+	// Write to a temporary file and rename, so a failed run never leaves a
+	// truncated SARIF file for the upload step to choke on.
+	dir := filepath.Dir(f.output)
+	tmp, err := os.CreateTemp(dir, ".hardline-*.tmp")
+	if err != nil {
+		return fail(exitError, "cannot write %s: %v", f.output, err)
+	}
+	defer os.Remove(tmp.Name())
+	// CreateTemp makes the file 0600; a report is not secret (values are
+	// masked) and CI upload steps may run as another user.
+	_ = tmp.Chmod(0o644)
+	bw := bufio.NewWriter(tmp)
+	if err := report.Write(bw, f.format, run, opts); err != nil {
+		tmp.Close()
+		return fail(exitError, "writing report: %v", err)
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return fail(exitError, "cannot write %s: %v", f.output, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fail(exitError, "cannot write %s: %v", f.output, err)
+	}
+	if err := os.Rename(tmp.Name(), f.output); err != nil {
+		return fail(exitError, "cannot write %s: %v", f.output, err)
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

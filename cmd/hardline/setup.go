@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hardline-dev/hardline/pkg/baseimage"
+	"github.com/hardline-dev/hardline/pkg/config"
+	"github.com/hardline-dev/hardline/pkg/policy"
+)
+
+// commonFlags are shared by every command that evaluates rules.
+type commonFlags struct {
+	configPath string
+	noConfig   bool
+	rulesDirs  []string
+	noBuiltin  bool
+}
+
+func (c *commonFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&c.configPath, "config", "", "configuration file (default: .hardline.yaml in the working directory or a parent)")
+	f.BoolVar(&c.noConfig, "no-config", false, "ignore any .hardline.yaml")
+	f.StringArrayVar(&c.rulesDirs, "rules", nil, "extra directory of custom Rego rules (repeatable)")
+	f.BoolVar(&c.noBuiltin, "no-builtin-rules", false, "evaluate only the rules given with --rules")
+}
+
+// loadConfig finds and parses the configuration.
+func (c *commonFlags) loadConfig() (*config.Config, error) {
+	if c.noConfig {
+		return &config.Config{}, nil
+	}
+	path := c.configPath
+	if path == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, fail(exitError, "cannot determine the working directory: %v", err)
+		}
+		if path, err = config.Find(wd); err != nil {
+			return nil, fail(exitError, "looking for .hardline.yaml: %v", err)
+		}
+		if path == "" {
+			return &config.Config{}, nil
+		}
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, fail(exitError, "%v", err)
+	}
+	return cfg, nil
+}
+
+// engine builds the policy engine from built-in rules, configured rule
+// directories and --rules.
+func (c *commonFlags) engine(ctx context.Context, cfg *config.Config) (*policy.Engine, error) {
+	dirs := append(cfg.RulesDirPaths(), c.rulesDirs...)
+	for _, d := range dirs {
+		st, err := os.Stat(d)
+		if err != nil || !st.IsDir() {
+			return nil, fail(exitError, "rules directory %s: not found (check --rules or rules-dirs in %s)", d, orDefault(cfg.Path, "the configuration"))
+		}
+	}
+	eng, err := policy.New(ctx, policy.Options{ExtraDirs: dirs, NoBuiltin: c.noBuiltin})
+	if err != nil {
+		return nil, fail(exitError, "%v", err)
+	}
+	// A configuration that names a rule that does not exist is almost
+	// always a typo that silently disables nothing.
+	known := map[string]bool{}
+	for _, r := range eng.Rules() {
+		known[strings.ToLower(r.ID)] = true
+		known[strings.ToLower(r.Name)] = true
+	}
+	var unknown []string
+	for _, ref := range cfg.KnownRuleRefs() {
+		if ref != "*" && !known[strings.ToLower(ref)] {
+			unknown = append(unknown, ref)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return nil, fail(exitError, "%s: unknown rule %s (see 'hardline rules list')", cfg.Path, strings.Join(unknown, ", "))
+	}
+	return eng, nil
+}
+
+// baseImages returns the knowledge table with configured overrides.
+func baseImages(cfg *config.Config) (*baseimage.Table, error) {
+	data, err := cfg.BaseImagesYAML()
+	if err != nil {
+		return nil, fail(exitError, "%v", err)
+	}
+	if data == nil {
+		return baseimage.Default(), nil
+	}
+	entries, err := baseimage.ParseEntries(data)
+	if err != nil {
+		return nil, fail(exitError, "%s: base-images: %v", cfg.Path, err)
+	}
+	return baseimage.Default().With(entries), nil
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}

@@ -1,0 +1,114 @@
+package lint
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// IsDockerfileName reports whether a file name found while walking a
+// directory is a Dockerfile: Dockerfile, Containerfile, *.Dockerfile,
+// *.Containerfile, Dockerfile.* and Containerfile.* (any case), except
+// BuildKit's per-Dockerfile ignore files (*.dockerignore).
+func IsDockerfileName(name string) bool {
+	n := strings.ToLower(name)
+	if strings.HasSuffix(n, ".dockerignore") {
+		return false
+	}
+	for _, stem := range []string{"dockerfile", "containerfile"} {
+		if n == stem || strings.HasSuffix(n, "."+stem) || strings.HasPrefix(n, stem+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// skipDirs are never descended into: they hold other people's Dockerfiles
+// (dependencies) or VCS metadata.
+var skipDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, "node_modules": true}
+
+// Discover expands the command-line paths into inputs. Files named
+// explicitly are always linted whatever their name; directories are walked
+// for Dockerfile-like names, in lexical order. "-" is standard input and is
+// returned as-is. Missing paths become errors; the other paths still count.
+func Discover(paths []string, excluded func(string) bool) ([]Input, []InputError) {
+	var inputs []Input
+	var errs []InputError
+	seen := map[string]bool{}
+	add := func(p string) {
+		clean := filepath.Clean(p)
+		if seen[clean] {
+			return
+		}
+		seen[clean] = true
+		inputs = append(inputs, Input{Path: filepath.ToSlash(clean)})
+	}
+	for _, p := range paths {
+		if p == "-" {
+			inputs = append(inputs, Input{Path: "-"})
+			continue
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			errs = append(errs, InputError{File: filepath.ToSlash(p), Message: statMessage(err)})
+			continue
+		}
+		if !st.IsDir() {
+			add(p)
+			continue
+		}
+		var found []string
+		werr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				errs = append(errs, InputError{File: filepath.ToSlash(path), Message: statMessage(err)})
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				if path != p && (skipDirs[d.Name()] || (excluded != nil && excluded(path))) {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() && IsDockerfileName(d.Name()) && (excluded == nil || !excluded(path)) {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if werr != nil {
+			errs = append(errs, InputError{File: filepath.ToSlash(p), Message: werr.Error()})
+		}
+		sort.Strings(found)
+		for _, f := range found {
+			add(f)
+		}
+	}
+	return inputs, errs
+}
+
+func statMessage(err error) string {
+	switch {
+	case os.IsNotExist(err):
+		return "no such file or directory"
+	case os.IsPermission(err):
+		return "permission denied"
+	}
+	var pe *fs.PathError
+	if ok := asPathError(err, &pe); ok {
+		return pe.Err.Error()
+	}
+	return fmt.Sprint(err)
+}
+
+func asPathError(err error, target **fs.PathError) bool {
+	pe, ok := err.(*fs.PathError)
+	if ok {
+		*target = pe
+	}
+	return ok
+}

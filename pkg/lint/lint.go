@@ -1,0 +1,345 @@
+// Package lint runs the Dockerfile pipeline for a set of inputs: read,
+// build facts, evaluate rules, turn results into fingerprinted findings and
+// apply suppressions. It knows nothing about output formats.
+package lint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/hardline-dev/hardline/pkg/baseimage"
+	"github.com/hardline-dev/hardline/pkg/config"
+	"github.com/hardline-dev/hardline/pkg/dockerfile"
+	"github.com/hardline-dev/hardline/pkg/finding"
+	"github.com/hardline-dev/hardline/pkg/policy"
+	"github.com/hardline-dev/hardline/pkg/secrets"
+	"github.com/hardline-dev/hardline/pkg/suppress"
+)
+
+// MaxFileSize bounds what is read from one Dockerfile; real ones are a few
+// KB, and anything this large is not a Dockerfile worth parsing.
+const MaxFileSize = 8 << 20
+
+// Input is one Dockerfile to lint.
+type Input struct {
+	// Path is the display path ("-" for standard input).
+	Path string
+	// Data is the content when already read (standard input); nil means
+	// read Path.
+	Data []byte
+}
+
+// InputError is a one-line problem with one input.
+type InputError struct {
+	File    string
+	Line    int
+	Message string
+}
+
+func (e InputError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Message)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Message)
+}
+
+// Options configure a Linter.
+type Options struct {
+	Engine     *policy.Engine
+	Config     *config.Config // nil means defaults
+	BuildArgs  map[string]string
+	Target     string
+	BaseImages *baseimage.Table // nil means built-in knowledge
+	// Tags, when set, restricts evaluation to rules carrying any of them.
+	Tags []string
+	// Workers bounds concurrency (0 = GOMAXPROCS).
+	Workers int
+}
+
+// Linter lints Dockerfiles; it is safe for concurrent use.
+type Linter struct {
+	opts    Options
+	cfg     *config.Config
+	enabled func(finding.Rule) bool
+	rules   map[string]*finding.Rule
+}
+
+// New prepares a Linter.
+func New(opts Options) *Linter {
+	cfg := opts.Config
+	if cfg == nil {
+		cfg = &config.Config{}
+	}
+	l := &Linter{opts: opts, cfg: cfg, rules: map[string]*finding.Rule{}}
+	for _, r := range opts.Engine.Rules() {
+		r := r
+		l.rules[r.ID] = &r
+	}
+	tags := map[string]bool{}
+	for _, t := range opts.Tags {
+		tags[strings.ToLower(strings.TrimSpace(t))] = true
+	}
+	l.enabled = func(r finding.Rule) bool {
+		if !cfg.Enabled(&r) {
+			return false
+		}
+		if len(tags) == 0 {
+			return true
+		}
+		for _, t := range r.Tags {
+			if tags[t] {
+				return true
+			}
+		}
+		return false
+	}
+	return l
+}
+
+// Enabled reports whether rule r runs under this Linter's configuration.
+func (l *Linter) Enabled(r finding.Rule) bool { return l.enabled(r) }
+
+// FileResult is the outcome for one input.
+type FileResult struct {
+	File     string
+	Source   []byte
+	Findings []finding.Finding
+	Errors   []InputError
+}
+
+// Result is the outcome for all inputs, in input order.
+type Result struct {
+	Files []FileResult
+}
+
+// Findings returns every finding (suppressed ones included) in report order.
+func (r *Result) Findings() []finding.Finding {
+	var out []finding.Finding
+	for _, f := range r.Files {
+		out = append(out, f.Findings...)
+	}
+	return out
+}
+
+// Errors returns every input error in input order.
+func (r *Result) Errors() []InputError {
+	var out []InputError
+	for _, f := range r.Files {
+		out = append(out, f.Errors...)
+	}
+	return out
+}
+
+// Lint lints inputs concurrently; results keep input order.
+func (l *Linter) Lint(ctx context.Context, inputs []Input) *Result {
+	res := &Result{Files: make([]FileResult, len(inputs))}
+	workers := l.opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers > len(inputs) {
+		workers = len(inputs)
+	}
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				res.Files[i] = l.LintOne(ctx, inputs[i])
+			}
+		}()
+	}
+	for i := range inputs {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return res
+}
+
+// LintOne lints a single input. It never panics on input: a panic anywhere
+// below is turned into an error for this file so the other files go on.
+func (l *Linter) LintOne(ctx context.Context, in Input) (fr FileResult) {
+	fr.File = in.Path
+	defer func() {
+		if p := recover(); p != nil {
+			fr.Findings = nil
+			fr.Errors = append(fr.Errors, InputError{File: in.Path, Message: fmt.Sprintf("internal error while linting (please report): %v", p)})
+		}
+	}()
+	src := in.Data
+	if src == nil {
+		var err error
+		src, err = readLimited(in.Path)
+		if err != nil {
+			fr.Errors = append(fr.Errors, InputError{File: in.Path, Message: err.Error()})
+			return fr
+		}
+	}
+	fr.Source = src
+	doc, err := dockerfile.Parse(in.Path, src, dockerfile.Options{
+		BuildArgs:  l.opts.BuildArgs,
+		Target:     l.opts.Target,
+		BaseImages: l.opts.BaseImages,
+	})
+	if err != nil {
+		var de *dockerfile.Error
+		if errors.As(err, &de) {
+			fr.Errors = append(fr.Errors, InputError{File: in.Path, Line: de.Line, Message: de.Msg})
+		} else {
+			fr.Errors = append(fr.Errors, InputError{File: in.Path, Message: err.Error()})
+		}
+		return fr
+	}
+	results, err := l.opts.Engine.Evaluate(ctx, "dockerfile", doc, l.enabled)
+	if err != nil {
+		fr.Errors = append(fr.Errors, InputError{File: in.Path, Message: err.Error()})
+		return fr
+	}
+	dirs, probs := suppress.Parse(src, spans(doc))
+	for _, p := range probs {
+		fr.Errors = append(fr.Errors, InputError{File: in.Path, Line: p.Line, Message: p.Msg})
+	}
+	idx := newContextIndex(doc)
+	for _, r := range results {
+		f := finding.Finding{
+			RuleID:      r.Rule.ID,
+			RuleName:    r.Rule.Name,
+			Title:       r.Rule.Title,
+			Severity:    l.cfg.SeverityFor(r.Rule),
+			Tags:        r.Rule.Tags,
+			Controls:    r.Rule.Controls,
+			Message:     redact(r.Message),
+			Remediation: r.Rule.Remediation,
+			HelpURI:     r.Rule.HelpURI,
+			File:        in.Path,
+			Location:    r.Location,
+			Stage:       r.Stage,
+			Key:         r.Key,
+		}
+		if f.Stage >= 0 && f.Stage < len(doc.Stages) {
+			f.StageName = doc.Stages[f.Stage].Name
+		}
+		f.Context = idx.at(f.Location.StartLine)
+		if d := suppress.Match(dirs, f.RuleID, f.RuleName, f.Location.StartLine); d != nil {
+			f.Suppressed = &finding.Suppression{Kind: "inline", Reason: d.Reason, Source: fmt.Sprintf("%s:%d", in.Path, d.Line)}
+		} else if s := l.cfg.Suppression(r.Rule, in.Path); s != nil {
+			f.Suppressed = s
+		}
+		fr.Findings = append(fr.Findings, f)
+	}
+	finding.Assign(fr.Findings)
+	sort.SliceStable(fr.Findings, func(i, j int) bool { return finding.Less(&fr.Findings[i], &fr.Findings[j]) })
+	return fr
+}
+
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, errors.New(statMessage(err))
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, errors.New(statMessage(err))
+	}
+	if st.IsDir() {
+		return nil, errors.New("is a directory")
+	}
+	if st.Size() > MaxFileSize {
+		return nil, fmt.Errorf("file is %d bytes, larger than the %d-byte limit for a Dockerfile", st.Size(), MaxFileSize)
+	}
+	buf := make([]byte, 0, st.Size()+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > MaxFileSize {
+			return nil, fmt.Errorf("file is larger than the %d-byte limit for a Dockerfile", MaxFileSize)
+		}
+		if err != nil {
+			break
+		}
+	}
+	return buf, nil
+}
+
+// redact masks anything in a rule's message that the secret detector
+// recognises. Built-in rules only ever print masked values; this protects
+// against custom rules that echo raw instruction text.
+func redact(msg string) string {
+	ms := secrets.Default().ScanText(msg)
+	if len(ms) == 0 {
+		return msg
+	}
+	lines := strings.Split(msg, "\n")
+	// Replace from the end so earlier columns stay valid.
+	sort.Slice(ms, func(i, j int) bool {
+		if ms[i].Line != ms[j].Line {
+			return ms[i].Line > ms[j].Line
+		}
+		return ms[i].Column > ms[j].Column
+	})
+	for _, m := range ms {
+		if m.Line < 1 || m.Line > len(lines) {
+			continue
+		}
+		ln := lines[m.Line-1]
+		start := m.Column - 1
+		if start < 0 || start > len(ln) {
+			continue
+		}
+		// Match deliberately carries no value or length; the value runs to
+		// the end of the token it starts.
+		end := start
+		for end < len(ln) && !strings.ContainsRune(" \t\"'`,;)", rune(ln[end])) {
+			end++
+		}
+		lines[m.Line-1] = ln[:start] + m.Masked + ln[end:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// spans lists every instruction's line range (FROM included) in file order,
+// for suppression comments to find the instruction they precede.
+func spans(doc *dockerfile.Document) []suppress.Span {
+	var out []suppress.Span
+	for _, s := range doc.Stages {
+		out = append(out, suppress.Span{Start: s.Location.StartLine, End: s.Location.EndLine})
+		for _, in := range s.Instructions {
+			out = append(out, suppress.Span{Start: in.Location.StartLine, End: in.Location.EndLine})
+		}
+	}
+	for _, a := range doc.GlobalArgs {
+		out = append(out, suppress.Span{Start: a.Location.StartLine, End: a.Location.EndLine})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
+}
+
+// contextIndex maps an instruction's start line to its text, which goes into
+// fingerprints instead of the line number.
+type contextIndex map[int]string
+
+func newContextIndex(doc *dockerfile.Document) contextIndex {
+	idx := contextIndex{}
+	for _, s := range doc.Stages {
+		idx[s.Location.StartLine] = "FROM " + s.Base.Raw + " " + s.Name
+		for _, in := range s.Instructions {
+			idx[in.Location.StartLine] = in.Original
+		}
+	}
+	return idx
+}
+
+func (c contextIndex) at(line int) string { return c[line] }
