@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hardline-dev/hardline/pkg/finding"
@@ -67,6 +68,25 @@ type Engine struct {
 	warnings []string
 	timeout  time.Duration
 	setName  string
+
+	// Evaluating all selected rules in one query lets OPA compute the
+	// shared library values (final-chain instructions, install operations
+	// ...) once per document instead of once per rule, which is most of the
+	// evaluation cost. Queries are prepared lazily per selection; a run
+	// uses one selection, so this is prepared once per process.
+	compiler *ast.Compiler
+	store    storage.Store
+	print    io.Writer
+	groupsMu sync.Mutex
+	groups   map[string]*groupQuery
+}
+
+// groupQuery evaluates the deny sets of several rules at once; vars[i] is
+// the query variable bound to rules[idx[i]].deny.
+type groupQuery struct {
+	pq   rego.PreparedEvalQuery
+	idx  []int
+	vars []string
 }
 
 // New loads, validates and compiles the rule set once and prepares one query
@@ -90,8 +110,12 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		warnings: rs.warnings,
 		timeout:  cmp.Or(opts.Timeout, DefaultTimeout),
 		setName:  setName(opts),
+		compiler: compiler,
+		print:    opts.Print,
+		groups:   map[string]*groupQuery{},
 	}
 	store := inmem.NewWithOpts(inmem.OptRoundTripOnWrite(false))
+	e.store = store
 	caps := sandboxCapabilities()
 	for _, m := range rs.rules {
 		e.rules = append(e.rules, m.rule)
@@ -215,13 +239,108 @@ func (e *Engine) Evaluate(ctx context.Context, kind string, input any, enabled f
 	parent := ctx
 	ctx, cancel := context.WithTimeoutCause(ctx, e.timeout, ErrTimeout)
 	defer cancel()
+	out, err := e.evalGroup(ctx, selected, value)
+	if err == nil && ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		if perr := parent.Err(); perr != nil {
+			return nil, fmt.Errorf("policy: evaluating rules: %w", perr)
+		}
+		// Evaluate rule by rule, with a fresh budget, to name the rule that
+		// failed or ran away. This only happens on the error path.
+		return e.evalEach(parent, kind, selected, value)
+	}
+	sortResults(out)
+	return slices.CompactFunc(out, func(a, b Result) bool { return compareResults(a, b) == 0 }), nil
+}
+
+// evalGroup evaluates the selected rules in one query.
+func (e *Engine) evalGroup(ctx context.Context, selected []int, value ast.Value) (out []Result, err error) {
+	g, err := e.group(ctx, selected)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("evaluation panicked: %v", p)
+		}
+	}()
+	rs, err := g.pq.Eval(ctx, rego.EvalParsedInput(value))
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	for k, i := range g.idx {
+		rule := &e.rules[i]
+		res, err := decodeDeny(rule, rs[0].Bindings[g.vars[k]])
+		if err != nil {
+			return nil, fmt.Errorf("policy: rule %s (%s): %w", rule.ID, rule.File, err)
+		}
+		out = append(out, res...)
+	}
+	return out, nil
+}
+
+// group returns the prepared query for a selection of rules.
+func (e *Engine) group(ctx context.Context, selected []int) (*groupQuery, error) {
+	var key strings.Builder
+	for _, i := range selected {
+		fmt.Fprintf(&key, "%d,", i)
+	}
+	e.groupsMu.Lock()
+	defer e.groupsMu.Unlock()
+	if g, ok := e.groups[key.String()]; ok {
+		return g, nil
+	}
+	g := &groupQuery{idx: slices.Clone(selected)}
+	body := make(ast.Body, 0, len(selected))
+	for k, i := range selected {
+		v := fmt.Sprintf("__hardline_r%d", k)
+		g.vars = append(g.vars, v)
+		// v = data.<pkg>.deny; a partial set is always defined (possibly
+		// empty), so one rule without findings never hides the others.
+		ref := e.rules[i].Package
+		pkgRef, err := ast.ParseRef(ref)
+		if err != nil {
+			return nil, fmt.Errorf("policy: rule %s: bad package %q: %w", e.rules[i].ID, ref, err)
+		}
+		body = append(body, ast.Equality.Expr(ast.VarTerm(v), ast.NewTerm(pkgRef.Append(ast.StringTerm("deny")))))
+	}
+	args := []func(*rego.Rego){
+		rego.ParsedQuery(body),
+		rego.Compiler(e.compiler),
+		rego.Store(e.store),
+		rego.Capabilities(sandboxCapabilities()),
+		rego.SetRegoVersion(ast.RegoV1),
+		rego.Strict(true),
+	}
+	if e.print != nil {
+		args = append(args, rego.EnablePrintStatements(true), rego.PrintHook(topdown.NewPrintHook(e.print)))
+	} else {
+		args = append(args, rego.PrintHook(discardPrint{}))
+	}
+	pq, err := rego.New(args...).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("policy: preparing rule query: %w", err)
+	}
+	g.pq = pq
+	e.groups[key.String()] = g
+	return g, nil
+}
+
+// evalEach evaluates rules one at a time; used to attribute an error.
+func (e *Engine) evalEach(ctx context.Context, kind string, selected []int, value ast.Value) ([]Result, error) {
+	parent := ctx
+	ctx, cancel := context.WithTimeoutCause(ctx, e.timeout, ErrTimeout)
+	defer cancel()
 	var out []Result
 	for _, i := range selected {
 		rule := &e.rules[i]
 		rs, err := e.evalRule(ctx, i, value)
 		if err == nil && ctx.Err() != nil {
-			// The rule finished, but the budget or the caller's context ran
-			// out meanwhile; don't start the next rule.
 			err = ctx.Err()
 		}
 		if err != nil {
@@ -263,20 +382,22 @@ func (e *Engine) evalRule(ctx context.Context, i int, value ast.Value) (v any, e
 }
 
 // toValue converts the input document once per Evaluate call; every rule
-// then shares the same AST value. BenchmarkInputConversion compares
-// json.Marshal+ast.ValueFromReader, util.RoundTrip+ast.InterfaceToValue and
-// ast.InterfaceToValue on the typed ~20 KB document: all three allocate the
-// same (they all go through JSON and a generic any tree) and
-// ast.InterfaceToValue was at least as fast as the others, so typed input
-// takes that path; raw JSON is decoded directly.
+// then shares the same AST value. Typed documents are converted by reflection
+// (fromGo) instead of ast.InterfaceToValue, whose JSON round trip through a
+// generic any tree cost about as much as evaluating the rules; raw JSON is
+// decoded directly.
 func toValue(input any) (ast.Value, error) {
 	switch x := input.(type) {
 	case json.RawMessage:
 		return ast.ValueFromReader(bytes.NewReader(x))
 	case []byte:
 		return ast.ValueFromReader(bytes.NewReader(x))
+	case ast.Value:
+		return x, nil
+	case map[string]any, []any:
+		return ast.InterfaceToValue(input)
 	}
-	return ast.InterfaceToValue(input)
+	return fromGo(input)
 }
 
 // decodeDeny validates and converts the elements of a deny set.
