@@ -147,7 +147,7 @@ func writeFindingText(buf *bytes.Buffer, st *styles, src *sourceCache, f *findin
 
 	writeSnippet(buf, st, src, f)
 
-	if fix := firstLine(f.Remediation); fix != "" {
+	if fix := fixHint(f.Remediation); fix != "" {
 		buf.WriteString("  " + st.fix.Sprint("fix: "+fix) + "\n")
 	}
 }
@@ -287,12 +287,22 @@ func oneLine(s string) string {
 	}, s)
 }
 
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		s = strings.TrimSpace(s[:i])
+// fixHint is the first sentence of the remediation's first paragraph:
+// remediations are wrapped prose followed by a snippet, and a hint cut at
+// the first physical line stops mid-sentence.
+func fixHint(s string) string {
+	para := strings.TrimSpace(s)
+	if i := strings.Index(para, "\n\n"); i >= 0 {
+		para = para[:i]
 	}
-	return oneLine(s)
+	para = strings.Join(strings.Fields(para), " ")
+	for i := 0; i+1 < len(para); i++ {
+		if (para[i] == '.' || para[i] == ':') && para[i+1] == ' ' {
+			para = para[:i+1]
+			break
+		}
+	}
+	return oneLine(strings.TrimSuffix(para, ":"))
 }
 
 func summaryText(st *styles, s Summary, opts Options, took time.Duration) string {

@@ -18,7 +18,7 @@ func TestTextGolden(t *testing.T) {
 Dockerfile:4:1  HIGH  HL1001 run-as-root  Final image runs as root: USER root
   4 | USER root
     | ^^^^^^^^^
-  fix: Switch to an unprivileged user:
+  fix: Switch to an unprivileged user
 
 Dockerfile  LOW  HL1010 no-healthcheck  No HEALTHCHECK instruction
 
@@ -308,5 +308,20 @@ func TestTextFileOrder(t *testing.T) {
 	ib, id, ii := strings.Index(out, "in b"), strings.Index(out, "Dockerfile:2:5"), strings.Index(out, "in image")
 	if ib < 0 || ib >= id || id >= ii {
 		t.Fatalf("files out of order (b=%d dockerfile=%d image=%d):\n%s", ib, id, ii, out)
+	}
+}
+
+func TestFixHint(t *testing.T) {
+	cases := map[string]string{
+		"Create an unprivileged user (or use one the base image provides) and switch\nto it with USER before CMD. Example:\n\n    USER 10001": "Create an unprivileged user (or use one the base image provides) and switch to it with USER before CMD.",
+		"Use the exec (JSON array) form so the application receives signals:\n\n    CMD [\"app\"]": "Use the exec (JSON array) form so the application receives signals",
+		"Pin versions.": "Pin versions.",
+		"":              "",
+		"Version 1.2.3 is fine. Then more.": "Version 1.2.3 is fine.",
+	}
+	for in, want := range cases {
+		if got := fixHint(in); got != want {
+			t.Errorf("fixHint(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
