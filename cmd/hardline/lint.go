@@ -150,13 +150,12 @@ func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
 	if err := writeReport(s, f, run); err != nil {
 		return err
 	}
-	if len(run.Errors) > 0 {
+	// The exit status must agree with what the report says.
+	switch sum := report.Summarize(run); {
+	case sum.Errors > 0:
 		return &exitCode{code: exitError}
-	}
-	for _, fd := range run.Findings {
-		if fd.Suppressed == nil && fd.Severity >= failOn {
-			return &exitCode{code: exitFindings}
-		}
+	case sum.Failed:
+		return &exitCode{code: exitFindings}
 	}
 	return nil
 }
