@@ -23,6 +23,7 @@ test-go:
 
 test-rules: build
 	$(BIN) rules test
+	$(BIN) rules test --rules examples/custom-rules --no-builtin-rules
 
 docs: build
 	$(BIN) rules doc -o docs/rules --no-config

@@ -297,12 +297,24 @@ func fixHint(s string) string {
 	}
 	para = strings.Join(strings.Fields(para), " ")
 	for i := 0; i+1 < len(para); i++ {
-		if (para[i] == '.' || para[i] == ':') && para[i+1] == ' ' {
+		if (para[i] == '.' || para[i] == ':') && para[i+1] == ' ' && !abbreviation(para[:i]) {
 			para = para[:i+1]
 			break
 		}
 	}
 	return oneLine(strings.TrimSuffix(para, ":"))
+}
+
+// abbreviation reports whether text ends with an abbreviation whose period
+// does not end the sentence.
+func abbreviation(text string) bool {
+	low := strings.ToLower(text)
+	for _, a := range []string{"e.g", "i.e", "etc", "vs", "cf"} {
+		if strings.HasSuffix(low, a) && (len(low) == len(a) || low[len(low)-len(a)-1] == ' ' || low[len(low)-len(a)-1] == '(') {
+			return true
+		}
+	}
+	return false
 }
 
 func summaryText(st *styles, s Summary, opts Options, took time.Duration) string {

@@ -314,10 +314,11 @@ func TestTextFileOrder(t *testing.T) {
 func TestFixHint(t *testing.T) {
 	cases := map[string]string{
 		"Create an unprivileged user (or use one the base image provides) and switch\nto it with USER before CMD. Example:\n\n    USER 10001": "Create an unprivileged user (or use one the base image provides) and switch to it with USER before CMD.",
-		"Use the exec (JSON array) form so the application receives signals:\n\n    CMD [\"app\"]": "Use the exec (JSON array) form so the application receives signals",
-		"Pin versions.": "Pin versions.",
-		"":              "",
+		"Use the exec (JSON array) form so the application receives signals:\n\n    CMD [\"app\"]":                                            "Use the exec (JSON array) form so the application receives signals",
+		"Pin versions.":                     "Pin versions.",
+		"":                                  "",
 		"Version 1.2.3 is fine. Then more.": "Version 1.2.3 is fine.",
+		"Pull through the mirror, e.g. FROM registry/x. More.": "Pull through the mirror, e.g. FROM registry/x.",
 	}
 	for in, want := range cases {
 		if got := fixHint(in); got != want {
