@@ -93,6 +93,9 @@ func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkTags(eng, f.tags); err != nil {
+		return err
+	}
 	table, err := baseImages(cfg)
 	if err != nil {
 		return err
@@ -112,7 +115,7 @@ func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
 		}
 		inputs[i].Data = data
 		if f.stdinFilename != "" {
-			inputs[i].Path = filepath.ToSlash(f.stdinFilename)
+			inputs[i].Path = lint.DisplayPath(f.stdinFilename)
 		}
 	}
 	if len(inputs) == 0 && len(discoverErrs) == 0 {

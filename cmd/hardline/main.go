@@ -21,7 +21,7 @@ const (
 	exitError    = 2
 )
 
-// exitError carries an exit code through cobra without printing twice.
+// exitCode carries an exit code through cobra without printing twice.
 type exitCode struct {
 	code int
 	msg  string
@@ -41,11 +41,13 @@ type streams struct {
 }
 
 func main() {
+	os.Exit(mainCode())
+}
+
+func mainCode() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	code := run(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, outIsTerminal: isTerminal(os.Stdout)})
-	stop()
-	os.Exit(code)
+	return run(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, outIsTerminal: isTerminal(os.Stdout)})
 }
 
 func run(ctx context.Context, args []string, s streams) int {

@@ -42,6 +42,9 @@ func newRulesListCmd(s streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := checkTags(eng, tags); err != nil {
+				return err
+			}
 			var rules []finding.Rule
 			for _, r := range eng.Rules() {
 				if len(tags) > 0 && !anyTag(r.Tags, tags) {

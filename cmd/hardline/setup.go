@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -46,6 +47,11 @@ func (c *commonFlags) loadConfig() (*config.Config, error) {
 		if path == "" {
 			return &config.Config{}, nil
 		}
+		// Reports name the configuration as a waiver's source; keep the
+		// working directory out of them.
+		if rel, err := filepath.Rel(wd, path); err == nil {
+			path = rel
+		}
 	}
 	cfg, err := config.Load(path)
 	if err != nil {
@@ -86,6 +92,28 @@ func (c *commonFlags) engine(ctx context.Context, cfg *config.Config) (*policy.E
 		return nil, fail(exitError, "%s: unknown rule %s (see 'hardline rules list')", cfg.Path, strings.Join(unknown, ", "))
 	}
 	return eng, nil
+}
+
+// checkTags rejects --tags values that no rule could match: a misspelt tag
+// would otherwise run nothing and pass.
+func checkTags(eng *policy.Engine, tags []string) error {
+	carried := map[string]bool{}
+	for _, r := range eng.Rules() {
+		for _, t := range r.Tags {
+			carried[t] = true
+		}
+	}
+	var unknown []string
+	for _, t := range tags {
+		t = strings.ToLower(strings.TrimSpace(t))
+		if t != "" && !carried[t] && !policy.IsKnownTag(t) {
+			unknown = append(unknown, t)
+		}
+	}
+	if len(unknown) > 0 {
+		return fail(exitError, "unknown tag %s in --tags (see 'hardline rules list' for the tags rules carry)", strings.Join(unknown, ", "))
+	}
+	return nil
 }
 
 // baseImages returns the knowledge table with configured overrides.

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -137,8 +138,12 @@ func yamlError(path string, err error) error {
 	return &Error{File: path, Line: line, Msg: msg}
 }
 
+// unknownField matches yaml.v3's KnownFields error, which names Go types.
+var unknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
+
 func splitYAMLLine(s string) (int, string) {
 	s = strings.TrimPrefix(s, "yaml: ")
+	s = unknownField.ReplaceAllString(s, `unknown key "$1"`)
 	var line int
 	if n, _ := fmt.Sscanf(s, "line %d:", &line); n == 1 {
 		if i := strings.Index(s, ":"); i >= 0 {

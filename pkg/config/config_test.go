@@ -62,7 +62,7 @@ exclude: ["third_party/**"]
 func TestParseErrorsAreLocated(t *testing.T) {
 	cases := map[string]string{
 		"fail-on: sometimes\n":                 "fail-on",
-		"rules:\n  disabel: [HL1001]\n":        ":2:",
+		"rules:\n  disabel: [HL1001]\n":        `:2: unknown key "disabel"`,
 		"ignore:\n  - rules: [HL1001]\n":       "reason is required",
 		"rules:\n  severity: {HL1001: huge}\n": "rules.severity.HL1001",
 		"exclude: ['[']\n":                     "invalid path glob",

@@ -60,7 +60,7 @@ func TestNamedStageFingerprintIgnoresIndex(t *testing.T) {
 }
 
 func TestParseSeverity(t *testing.T) {
-	for in, want := range map[string]Severity{"info": Info, "LOW": Low, " medium ": Medium, "high": High, "critical": Critical, "none": Critical + 1} {
+	for in, want := range map[string]Severity{"info": Info, "LOW": Low, "\tmedium\n": Medium, "high": High, "critical": Critical, "none": Critical + 1} {
 		got, err := ParseSeverity(in)
 		if err != nil || got != want {
 			t.Errorf("ParseSeverity(%q) = %v, %v; want %v", in, got, err, want)

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -39,12 +40,12 @@ func Discover(paths []string, excluded func(string) bool) ([]Input, []InputError
 	var errs []InputError
 	seen := map[string]bool{}
 	add := func(p string) {
-		clean := filepath.Clean(p)
-		if seen[clean] {
+		dp := DisplayPath(p)
+		if seen[dp] {
 			return
 		}
-		seen[clean] = true
-		inputs = append(inputs, Input{Path: filepath.ToSlash(clean)})
+		seen[dp] = true
+		inputs = append(inputs, Input{Path: dp})
 	}
 	for _, p := range paths {
 		if p == "-" {
@@ -53,7 +54,7 @@ func Discover(paths []string, excluded func(string) bool) ([]Input, []InputError
 		}
 		st, err := os.Stat(p)
 		if err != nil {
-			errs = append(errs, InputError{File: filepath.ToSlash(p), Message: statMessage(err)})
+			errs = append(errs, InputError{File: DisplayPath(p), Message: statMessage(err)})
 			continue
 		}
 		if !st.IsDir() {
@@ -63,7 +64,7 @@ func Discover(paths []string, excluded func(string) bool) ([]Input, []InputError
 		var found []string
 		werr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				errs = append(errs, InputError{File: filepath.ToSlash(path), Message: statMessage(err)})
+				errs = append(errs, InputError{File: DisplayPath(path), Message: statMessage(err)})
 				if d != nil && d.IsDir() {
 					return fs.SkipDir
 				}
@@ -81,7 +82,7 @@ func Discover(paths []string, excluded func(string) bool) ([]Input, []InputError
 			return nil
 		})
 		if werr != nil {
-			errs = append(errs, InputError{File: filepath.ToSlash(p), Message: werr.Error()})
+			errs = append(errs, InputError{File: DisplayPath(p), Message: werr.Error()})
 		}
 		sort.Strings(found)
 		for _, f := range found {
@@ -89,6 +90,23 @@ func Discover(paths []string, excluded func(string) bool) ([]Input, []InputError
 		}
 	}
 	return inputs, errs
+}
+
+// DisplayPath is how an input path appears in reports: relative to the
+// working directory when it is below it (so reports are the same on every
+// machine and SARIF's %SRCROOT% applies), absolute otherwise, slash-separated.
+// The same file named two ways gets the same display path.
+func DisplayPath(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.ToSlash(filepath.Clean(p))
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(abs)
 }
 
 func statMessage(err error) string {
@@ -99,16 +117,8 @@ func statMessage(err error) string {
 		return "permission denied"
 	}
 	var pe *fs.PathError
-	if ok := asPathError(err, &pe); ok {
+	if errors.As(err, &pe) {
 		return pe.Err.Error()
 	}
 	return fmt.Sprint(err)
-}
-
-func asPathError(err error, target **fs.PathError) bool {
-	pe, ok := err.(*fs.PathError)
-	if ok {
-		*target = pe
-	}
-	return ok
 }

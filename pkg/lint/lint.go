@@ -193,9 +193,9 @@ func (l *Linter) LintOne(ctx context.Context, in Input) (fr FileResult) {
 	if err != nil {
 		var de *dockerfile.Error
 		if errors.As(err, &de) {
-			fr.Errors = append(fr.Errors, InputError{File: in.Path, Line: de.Line, Message: de.Msg})
+			fr.Errors = append(fr.Errors, InputError{File: in.Path, Line: de.Line, Message: redact(de.Msg)})
 		} else {
-			fr.Errors = append(fr.Errors, InputError{File: in.Path, Message: err.Error()})
+			fr.Errors = append(fr.Errors, InputError{File: in.Path, Message: redact(err.Error())})
 		}
 		return fr
 	}

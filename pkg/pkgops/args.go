@@ -47,16 +47,16 @@ func (p *parsedArgs) has(names ...string) bool {
 	return false
 }
 
-func (p *parsedArgs) val(names ...string) (string, bool) {
-	v, ok := "", false
+func (p *parsedArgs) val(names ...string) string {
+	v := ""
 	for _, o := range p.vals {
 		for _, n := range names {
 			if o.name == n {
-				v, ok = o.val, true // the last one wins, as in most CLIs
+				v = o.val // the last one wins, as in most CLIs
 			}
 		}
 	}
-	return v, ok
+	return v
 }
 
 // parse splits args into operands and options. global applies until the

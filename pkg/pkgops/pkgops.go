@@ -120,7 +120,7 @@ func apk(args []string) Op {
 		}
 	}
 	if sub == "add" {
-		op.Virtual, _ = p.val("t", "virtual")
+		op.Virtual = p.val("t", "virtual")
 	}
 	return op
 }
@@ -337,7 +337,7 @@ var (
 func npm(args []string) Op {
 	p := parse(args, npmSpec, npmSpec)
 	op := Op{Manager: "npm", Action: Other, Flags: p.flags}
-	loc, _ := p.val("location")
+	loc := p.val("location")
 	op.Global = p.has("g", "global") || loc == "global"
 	if len(p.pos) == 0 {
 		return op

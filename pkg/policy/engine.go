@@ -14,13 +14,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hardline-dev/hardline/pkg/finding"
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/topdown"
 	"github.com/open-policy-agent/opa/v1/topdown/print"
+
+	"github.com/hardline-dev/hardline/pkg/finding"
 )
 
 // DefaultTimeout is the per-document evaluation budget when Options.Timeout

@@ -13,8 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hardline-dev/hardline/pkg/finding"
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/hardline-dev/hardline/pkg/finding"
 )
 
 const runAsRoot = `# METADATA

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -250,11 +251,11 @@ func packageName(m *ast.Module) string {
 // astErrorLines renders parser/compiler errors as "file:line: message".
 func astErrorLines(file string, err error) []string {
 	var errs ast.Errors
-	switch e := err.(type) {
-	case ast.Errors:
-		errs = e
-	case *ast.Error:
-		errs = ast.Errors{e}
+	var one *ast.Error
+	switch {
+	case errors.As(err, &errs):
+	case errors.As(err, &one):
+		errs = ast.Errors{one}
 	default:
 		return []string{fmt.Sprintf("%s: %v", file, err)}
 	}

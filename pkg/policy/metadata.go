@@ -7,8 +7,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hardline-dev/hardline/pkg/finding"
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/hardline-dev/hardline/pkg/finding"
 )
 
 // Examples are the optional bad/good snippets of a rule's METADATA, used by

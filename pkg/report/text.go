@@ -9,6 +9,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/hardline-dev/hardline/pkg/secrets"
+
 	"github.com/fatih/color"
 
 	"github.com/hardline-dev/hardline/pkg/finding"
@@ -169,8 +171,10 @@ func writeSnippet(buf *bytes.Buffer, st *styles, src *sourceCache, f *finding.Fi
 	blank := strings.Repeat(" ", len(num))
 
 	// A secret rule points at the line holding the secret; echoing it
-	// would leak the value the secrets package takes care to mask.
-	if isSecretFinding(f) {
+	// would leak the value the secrets package takes care to mask. Any
+	// other rule's finding on a line that holds a secret must not echo it
+	// either, whether or not a secrets rule ran.
+	if isSecretFinding(f) || len(secrets.Default().ScanText(line)) > 0 {
 		buf.WriteString("  " + num + " | " + st.dim.Sprint("(source line hidden: it may contain a secret)") + "\n")
 		return
 	}

@@ -510,7 +510,7 @@ func shrinkRun(parts []*syntax.Regexp, i, j int, keywords []string) int {
 				if s+n != j-1 {
 					break
 				}
-				sub, ok = prefixes(p), true // last part: its prefixes suffice
+				sub = prefixes(p) // last part: its prefixes suffice
 			}
 			if set, ok = product(set, sub); !ok {
 				break

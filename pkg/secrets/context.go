@@ -251,7 +251,7 @@ func (d *Detector) ScanArgv(argv []string) []Match {
 		name, val, hasEq := strings.Cut(w, "=")
 		switch {
 		case cmd == "curl" && (name == "-u" || name == "--user" || (strings.HasPrefix(w, "-u") && len(w) > 2 && !strings.HasPrefix(w, "--"))):
-			v, vi := optValue(w, name, val, hasEq, next, hasNext, "-u")
+			v, vi := optValue(w, val, hasEq, next, hasNext, "-u")
 			if pw, off, ok := userPassword(v); ok {
 				a.addWordOff(ruleCLIPassword, i, vi, off, pw, "-u")
 			}
@@ -266,7 +266,7 @@ func (d *Detector) ScanArgv(argv []string) []Match {
 				a.addIn(ruleCLIHeader, i, hdr, headerName(v))
 			}
 		case (cmd == "http" || cmd == "https" || cmd == "xh") && (name == "-a" || name == "--auth"):
-			v, vi := optValue(w, name, val, hasEq, next, hasNext, "-a")
+			v, vi := optValue(w, val, hasEq, next, hasNext, "-a")
 			if pw, off, ok := userPassword(v); ok {
 				a.addWordOff(ruleCLIPassword, i, vi, off, pw, name)
 			}
@@ -279,7 +279,7 @@ func (d *Detector) ScanArgv(argv []string) []Match {
 				a.addIn(ruleCLIPassword, i, trimQuotes(val), "--password")
 			}
 		case (cmd == "sshpass" || login) && strings.HasPrefix(w, "-p") && !strings.HasPrefix(w, "--"):
-			v, vi := optValue(w, "-p", strings.TrimPrefix(w, "-p"), len(w) > 2, next, hasNext, "-p")
+			v, vi := optValue(w, strings.TrimPrefix(w, "-p"), len(w) > 2, next, hasNext, "-p")
 			if passwordPositionOK(v) {
 				a.addWordOff(ruleCLIPassword, i, vi, 0, v, "-p")
 			}
@@ -333,7 +333,7 @@ func (a *argvScan) addWordOff(r *rule, word, vi, off int, secret, key string) {
 
 // optValue returns an option's value: glued ("-uVALUE", "--user=VALUE") or
 // the next word; vi is 0 or 1 accordingly.
-func optValue(w, name, val string, hasEq bool, next string, hasNext bool, short string) (string, int) {
+func optValue(w, val string, hasEq bool, next string, hasNext bool, short string) (string, int) {
 	switch {
 	case hasEq:
 		return trimQuotes(val), 0

@@ -41,7 +41,7 @@ func describe(c Command) string {
 	for _, r := range c.Redirects {
 		b.WriteString(" " + r.Op + " " + quoteIfNeeded(r.Target))
 		if r.Heredoc != "" {
-			b.WriteString(fmt.Sprintf("<<%q>>", r.Heredoc))
+			fmt.Fprintf(&b, "<<%q>>", r.Heredoc)
 		}
 	}
 	return b.String()

@@ -354,7 +354,7 @@ func (w *walker) stmt(s *syntax.Stmt, c ctx) {
 	case *syntax.TestClause:
 		w.test(x.X, c)
 	case *syntax.DeclClause:
-		w.decl(s, x, c)
+		w.decl(x, c)
 	case *syntax.LetClause:
 		args := make([]string, 0, len(x.Exprs)+1)
 		args = append(args, "let")
@@ -482,7 +482,7 @@ func (w *walker) assignValue(a *syntax.Assign, c ctx) string {
 	return ""
 }
 
-func (w *walker) decl(s *syntax.Stmt, x *syntax.DeclClause, c ctx) {
+func (w *walker) decl(x *syntax.DeclClause, c ctx) {
 	variant := "declare"
 	if x.Variant != nil {
 		variant = x.Variant.Value
