@@ -8,7 +8,7 @@ GOLANGCI_VER  := v2.15.0
 GOLANGCI      := $(shell $(GO) env GOPATH)/bin/golangci-lint
 FUZZTIME      ?= 60s
 
-.PHONY: all build test test-go test-rules lint docs docs-check bench demo fuzz clean tools
+.PHONY: all build test test-go test-rules lint docs docs-check bench perf demo fuzz clean tools
 
 all: build
 
@@ -44,6 +44,16 @@ tools:
 ## bench: Go benchmarks for parsing, facts and evaluation (numbers go in docs/performance.md).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/...
+
+## perf: whole-process timings (one Dockerfile; the ../shared corpus when present).
+CORPUS ?= ../shared/corpus/files
+perf: build
+	@echo "one Dockerfile, 20 runs (wall seconds each):"
+	@for i in $$(seq 20); do /usr/bin/time -f "%e %MKB" $(BIN) lint --no-config examples/go-service/Dockerfile >/dev/null; done 2>&1 | sort -n | awk '{a[NR]=$$1; m[NR]=$$2} END {print "  min " a[1] "  median " a[int((NR+1)/2)] "  max " a[NR] "  peak RSS " m[NR]}'
+	@if [ -d "$(CORPUS)" ]; then \
+		echo "corpus ($$(find $(CORPUS) -type f | wc -l) files), 3 runs:"; \
+		for i in 1 2 3; do /usr/bin/time -f "  %e s wall, %U s user, %S s sys, %M KB peak" $(BIN) lint --no-config --fail-on none -f json -o /dev/null $(CORPUS) ; done; \
+	else echo "corpus not found at $(CORPUS); skipped"; fi
 
 ## demo: the README's first command — built-in rules against examples/.
 demo: build

@@ -176,6 +176,11 @@ func writeReport(s streams, f *lintFlags, run *report.Run) error {
 		}
 		return nil
 	}
+	// Devices, pipes and other non-regular files (/dev/null, /dev/stdout,
+	// a FIFO) are written in place: renaming over them would replace them.
+	if st, err := os.Stat(f.output); err == nil && !st.Mode().IsRegular() {
+		return writeInPlace(f.output, f.format, run, opts)
+	}
 	// Write to a temporary file and rename, so a failed run never leaves a
 	// truncated SARIF file for the upload step to choke on.
 	dir := filepath.Dir(f.output)
@@ -201,6 +206,26 @@ func writeReport(s streams, f *lintFlags, run *report.Run) error {
 	}
 	if err := os.Rename(tmp.Name(), f.output); err != nil {
 		return fail(exitError, "cannot write %s: %v", f.output, err)
+	}
+	return nil
+}
+
+func writeInPlace(path, format string, run *report.Run, opts report.Options) error {
+	out, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fail(exitError, "cannot write %s: %v", path, err)
+	}
+	bw := bufio.NewWriter(out)
+	if err := report.Write(bw, format, run, opts); err != nil {
+		out.Close()
+		return fail(exitError, "writing report: %v", err)
+	}
+	if err := bw.Flush(); err != nil {
+		out.Close()
+		return fail(exitError, "cannot write %s: %v", path, err)
+	}
+	if err := out.Close(); err != nil {
+		return fail(exitError, "cannot write %s: %v", path, err)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,7 +18,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -1328,5 +1331,43 @@ func TestSecretNotEchoedBySnippetOfOtherFinding(t *testing.T) {
 		if strings.Contains(r.out+r.err, pw[4:]) {
 			t.Errorf("%v: the password is echoed:\n%s", args, strings.ReplaceAll(grepLines(r.out, pw[4:]), pw, "<PASSWORD>"))
 		}
+	}
+}
+
+// TestOutputToDeviceIsWrittenInPlace guards against replacing a device or
+// FIFO with a regular file when -o names one (the report is normally written
+// to a temporary file and renamed into place).
+func TestOutputToDeviceIsWrittenInPlace(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "out.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	df := filepath.Join(dir, "Dockerfile")
+	if err := os.WriteFile(df, []byte("FROM scratch\nUSER 10001\nCOPY app /app\nENTRYPOINT [\"/app\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo) // blocks until the writer opens and closes the FIFO
+		got <- b
+	}()
+	code := run(context.Background(), []string{"lint", "--no-config", "-f", "json", "-o", fifo, df}, streams{in: strings.NewReader(""), out: io.Discard, err: io.Discard})
+	if code == exitError {
+		t.Fatalf("exit %d", code)
+	}
+	// Without the fix the FIFO is renamed over and the reader never
+	// returns; fail instead of hanging the whole test binary.
+	select {
+	case b := <-got:
+		if !strings.Contains(string(b), `"schema_version"`) {
+			t.Fatalf("FIFO did not receive the report: %q", b)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the report never reached the FIFO")
+	}
+	st, err := os.Lstat(fifo)
+	if err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatalf("FIFO was replaced: %v %v", st.Mode(), err)
 	}
 }
