@@ -5,6 +5,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
 )
 
 // TestEmbeddedRules loads the real builtin rules: whatever the rule authors
@@ -37,5 +39,27 @@ func TestEmbeddedRuleTests(t *testing.T) {
 	}
 	if failed > 0 || passed == 0 {
 		t.Errorf("%d passed, %d failed:\n%s", passed, failed, out.String())
+	}
+}
+
+// TestBuiltinRulesPassAllCompilerChecks compiles the embedded rules with every
+// compiler stage, including the validation stages New skips for them.
+func TestBuiltinRulesPassAllCompilerChecks(t *testing.T) {
+	srcs, err := sourcesFor(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := load(srcs, false)
+	if len(rs.problems) > 0 {
+		t.Fatalf("load problems: %v", rs.problems)
+	}
+	modules := map[string]*ast.Module{}
+	for _, sm := range rs.modules {
+		modules[sm.name] = sm.mod
+	}
+	c := newCompiler(false)
+	c.Compile(modules)
+	if c.Failed() {
+		t.Fatalf("built-in rules fail a compiler check: %v", c.Errors)
 	}
 }
