@@ -46,9 +46,11 @@ deny contains r if {
 	run := x.instr.run
 	left := {p |
 		some op in lib.system_install_ops(run)
-		some p in lib.list(op.packages)
-		build_dep(p)
-		not removed_in_run(run, op, p)
+		deps := [q | some q in lib.list(op.packages); build_dep(q)]
+		count(deps) > 0
+		not removed_with_op(run, op)
+		some p in deps
+		not removed_by_name(run, op, p)
 	}
 	count(left) > 0
 	names := sort(left)
@@ -126,22 +128,21 @@ toolchain_packages := {
 	"development tools", "development-tools", "development", "c-development",
 }
 
-build_dep(p) if normal(p) in toolchain_packages
+build_dep(p) if build_dep_name(normal(p))
 
-build_dep(p) if regex.match(`^(gcc|g\+\+|clang|llvm|gfortran|cpp)-?[0-9][0-9.]*$`, normal(p))
+build_dep_name(n) if n in toolchain_packages
 
-build_dep(p) if regex.match(`^golang-[0-9.]+(-go)?$`, normal(p))
-
-build_dep(p) if regex.match(`^(linux-headers|kernel-headers|kernel-devel)-.+$`, normal(p))
-
-build_dep(p) if regex.match(`^[a-z0-9][a-z0-9+._-]*-(dev|devel)$`, normal(p))
+# Versioned compilers (gcc-12, clang15), versioned Go packages (golang-1.21,
+# golang-1.21-go), kernel headers (linux-headers-6.1) and -dev/-devel
+# packages.
+build_dep_name(n) if regex.match(`^(?:(gcc|g\+\+|clang|llvm|gfortran|cpp)-?[0-9][0-9.]*|golang-[0-9.]+(-go)?|(linux-headers|kernel-headers|kernel-devel)-.+|[a-z0-9][a-z0-9+._-]*-(dev|devel))$`, n)
 
 normal(p) := trim_left(lower(trim_space(p)), "@")
 
 # --- removal in the same RUN --------------------------------------------------
 
 # A later remove operation names the package (or a glob matching it).
-removed_in_run(run, op, p) if {
+removed_by_name(run, op, p) if {
 	some rm in lib.packages(run)
 	rm.action == "remove"
 	rm.command > op.command
@@ -149,8 +150,11 @@ removed_in_run(run, op, p) if {
 	name_matches(q, p)
 }
 
+# removed_with_op(run, op): everything the install operation installed is
+# removed later in the RUN, whatever the package names.
+
 # Installed as `apk add --virtual V ...` and `apk del V` later in the RUN.
-removed_in_run(run, op, _) if {
+removed_with_op(run, op) if {
 	v := lib.str(op.virtual)
 	v != ""
 	some rm in lib.packages(run)
@@ -161,7 +165,7 @@ removed_in_run(run, op, _) if {
 
 # The docker-library idiom: `apt-mark auto '.*'` after the install and a later
 # `apt-get purge -y --auto-remove` (or autoremove) in the same RUN.
-removed_in_run(run, op, _) if {
+removed_with_op(run, op) if {
 	op.manager == "apt"
 	cmds := lib.commands(run)
 	some a, mark in cmds

@@ -99,3 +99,9 @@ test_copy_dot_not_flagged if {
 test_authorized_keys_from_pub_ok if {
 	count(findings(one([fx.copy(0, 2, ["test/id_rsa.pub"], "/root/.ssh/authorized_keys", "", -1)]))) == 0
 }
+
+test_any_patterns_in_sync if {
+	c := credential_file_copied
+	c.any_name_pattern == concat("|", [sprintf("(?:%s)", [p]) | some p, _ in c.name_patterns])
+	c.any_path_pattern == concat("|", [sprintf("(?:%s)", [p]) | some p, _ in c.path_patterns])
+}

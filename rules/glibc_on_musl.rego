@@ -231,7 +231,7 @@ downloads(instr) := {sprintf("downloads a %s (%s)", [what, lib.basename(lib.reda
 	what := glibc_download(u)
 }
 
-instr_urls(instr) := lib.urls(instr.run) if {
+instr_urls(instr) := lib.list(instr.run.urls) if {
 	instr.cmd == "run"
 	is_object(instr.run)
 } else := {u |
@@ -260,6 +260,7 @@ shims(instr) := {sprintf("installs the glibc shim %s", [p]) |
 	shim_package(p)
 } | {"links the glibc loader ld-linux" |
 	instr.cmd == "run"
+	"ln" in lib.final_command_names
 	some c in lib.commands(instr.run)
 	c.name == "ln"
 	some a in lib.list(c.args)

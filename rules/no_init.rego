@@ -38,15 +38,16 @@ import data.hardline.lib.dockerfile as lib
 
 deny contains r if {
 	f := lib.final_stage
-	not lib.is_windows(f)
-	e := lib.effective_exec(f)
+	not f.windows
+	e := lib.final_exec
 	not lib.exec_starts_init(e)
-	not init_in_cmd_after_script(f)
+	not init_in_cmd_after_script
+	p := pid1(e)
 	r := {
-		"msg": sprintf("%s: %s starts %s as PID 1 without an init, so signals may be ignored and zombie processes are not reaped%s", [lib.stage_label(f.index), which(f), pid1(e), installed_note]),
+		"msg": sprintf("%s: %s starts %s as PID 1 without an init, so signals may be ignored and zombie processes are not reaped%s", [lib.stage_label(f.index), which(f), p, installed_note]),
 		"location": e.location,
 		"stage": e.stage,
-		"key": pid1(e),
+		"key": p,
 	}
 }
 
@@ -65,10 +66,10 @@ program_of(e) := p if {
 
 # ENTRYPOINT ["docker-entrypoint.sh"] + CMD ["tini", "--", "app"]: the script
 # conventionally ends with `exec "$@"`.
-init_in_cmd_after_script(f) if {
-	ep := f.runtime.entrypoint
-	is_object(ep)
-	some p in lib.exec_programs(ep)
+init_in_cmd_after_script if {
+	f := lib.final_stage
+	is_object(f.runtime.entrypoint)
+	some p in lib.final_exec_programs # the entrypoint's, as it is set
 	lib.is_script(p)
 	lib.exec_starts_init(f.runtime.cmd)
 }
@@ -80,22 +81,19 @@ installed_note := sprintf(" (%s is installed but not used as the entrypoint)", [
 } else := ""
 
 installed_inits contains p if {
-	some x in lib.final_runs
-	some p in lib.installed_packages(x.instr.run)
-	p in init_packages
+	some p in init_packages
+	p in lib.final_installed_packages
 }
 
 installed_inits contains n if {
-	some x in lib.final_copies
-	some path in array.concat(lib.list(x.instr.copy.sources), [lib.str(x.instr.copy.dest)])
-	m := regex.find_n(`^(tini|dumb-init|catatonit)`, lib.basename(path), 1)
+	some b in lib.final_copy_basenames
+	m := regex.find_n(`^(tini|dumb-init|catatonit)`, b, 1)
 	count(m) == 1
 	n := m[0]
 }
 
 installed_inits contains n if {
-	some x in lib.final_runs
-	some u in lib.urls(x.instr.run)
+	some u in lib.final_urls
 	m := regex.find_n(`(tini|dumb-init)`, u, 1)
 	count(m) == 1
 	n := m[0]

@@ -48,9 +48,8 @@ import data.hardline.lib.dockerfile as lib
 
 deny contains r if {
 	not lib.dev_environment
-	f := lib.final_stage
-	not node_application(f)
-	programs := lib.image_programs(f)
+	not node_application
+	programs := lib.final_image_programs
 	some p in programs
 	other_runtime(p)
 	some x in lib.final_instructions
@@ -71,10 +70,10 @@ node_programs := {
 	"corepack", "remix-serve",
 }
 
-node_application(f) if f.image.runtime == "node"
+node_application if lib.final_stage.image.runtime == "node"
 
-node_application(f) if {
-	some p in lib.image_programs(f)
+node_application if {
+	some p in lib.final_image_programs
 	node_program(p)
 }
 
@@ -91,6 +90,13 @@ node_packages := {"nodejs", "npm", "yarn", "yarnpkg", "pnpm", "nodejs-current", 
 
 node_commands := {"npm", "npx", "yarn", "yarnpkg", "pnpm", "corepack", "nvm", "node", "nodejs", "n"}
 
+# Whether any RUN of the final chain runs a Node command at all, so that
+# evidence() only walks the commands of each RUN when one does.
+node_command_run if {
+	some n in node_commands
+	n in lib.final_command_names
+}
+
 # evidence(instr): what puts Node tooling into the image.
 evidence(instr) := ev if {
 	instr.cmd == "run"
@@ -99,10 +105,11 @@ evidence(instr) := ev if {
 		some p in lib.installed_packages(run)
 		lower(p) in node_packages
 	} | {sprintf("runs %s", [c.name]) |
+		node_command_run
 		some c in lib.commands(run)
 		c.name in node_commands
 	}) | {sprintf("downloads Node.js from %s", [host]) |
-		some u in lib.urls(run)
+		some u in lib.list(run.urls)
 		host := node_download_host(u)
 	}
 }

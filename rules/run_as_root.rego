@@ -44,11 +44,11 @@ root_names := {"root", "0"}
 # No USER anywhere in the final chain and the base image defaults to root.
 deny contains r if {
 	f := lib.final_stage
-	not lib.is_windows(f)
+	not f.windows
 	not is_object(object.get(f.runtime, "user", null))
 	root_default(f)
 	not lib.root_stage(f).base.unresolved
-	not drops_privileges(f)
+	not drops_privileges
 	r := {
 		"msg": sprintf("no USER instruction: the final image (%s) runs as root; its base image %s %s", [lib.stage_label(f.index), lib.base_image_name(f), base_note(f)]),
 		"location": f.location,
@@ -61,12 +61,12 @@ deny contains r if {
 # stage reached through FROM <stage>).
 deny contains r if {
 	f := lib.final_stage
-	not lib.is_windows(f)
+	not f.windows
 	u := f.runtime.user
 	is_object(u)
 	not u.unresolved
 	lower(u.user) in root_names
-	not drops_privileges(f)
+	not drops_privileges
 	r := {
 		"msg": sprintf("the final image runs as root: USER %s in %s is the last USER in effect", [u.value, lib.stage_label(u.stage)]),
 		"location": u.location,
@@ -79,43 +79,38 @@ deny contains r if {
 # reported: the docker-library pattern (an entrypoint script that re-executes
 # the service with gosu/su-exec/setpriv) and service supervisors (s6-overlay
 # /init, supervisord, runit) that run each service under its own user.
-drops_privileges(f) if {
-	e := lib.effective_exec(f)
-	some p in lib.exec_programs(e)
+drops_privileges if {
+	some p in lib.final_exec_programs
 	p in lib.supervisors
 }
 
-drops_privileges(f) if {
-	e := lib.effective_exec(f)
-	some p in lib.exec_programs(e)
+drops_privileges if {
+	some p in lib.final_exec_programs
 	lib.is_script(p)
 	privilege_drop_tool
 }
 
 drop_tools := {"gosu", "su-exec", "setpriv", "s6-setuidgid", "chpst", "setuidgid"}
 
+# A drop tool is run, installed, downloaded or copied in the final chain.
 privilege_drop_tool if {
-	some x in lib.final_runs
-	some c in lib.commands(x.instr.run)
-	c.name in drop_tools
+	some t in drop_tools
+	t in lib.final_command_names
 }
 
 privilege_drop_tool if {
-	some x in lib.final_runs
-	some p in lib.installed_packages(x.instr.run)
-	p in drop_tools
+	some t in drop_tools
+	t in lib.final_installed_packages
 }
 
 privilege_drop_tool if {
-	some x in lib.final_runs
-	some u in lib.urls(x.instr.run)
+	some u in lib.final_urls
 	contains(u, "/gosu")
 }
 
 privilege_drop_tool if {
-	some x in lib.final_copies
-	some src in array.concat(lib.list(x.instr.copy.sources), [lib.str(x.instr.copy.dest)])
-	lib.basename(src) in drop_tools
+	some t in drop_tools
+	t in lib.final_copy_basenames
 }
 
 base_note(f) := "defaults to root" if f.image.known == true

@@ -34,8 +34,8 @@ import data.hardline.lib.dockerfile as lib
 
 deny contains r if {
 	f := lib.final_stage
-	not lib.is_windows(f)
-	e := lib.effective_exec(f)
+	not f.windows
+	e := lib.final_exec
 	e.form == "shell"
 	s := shell_string(e)
 	not regex.match(`^\s*exec\s`, s)

@@ -125,6 +125,17 @@ type Stage struct {
 	// Image is what is known about the root base image of this stage's
 	// Chain (inherited through FROM <stage>); overridable in config.
 	Image baseimage.Info `json:"image"`
+	// Windows is true when the stage builds a Windows container image. Any
+	// one of these is enough: Image has family or distro windows; the root
+	// stage of the Chain is FROM an mcr.microsoft.com/windows* image, or its
+	// reference (as resolved, lower-cased) mentions windows, nanoserver,
+	// servercore, ltsc20NN or a -nano/:nano tag; the Dockerfile uses the
+	// backtick escape directive; the effective SHELL has a program whose base
+	// name is cmd, powershell or pwsh (optionally .exe); a RUN of a stage in
+	// the Chain runs a Windows command; or the effective ENTRYPOINT (else
+	// CMD) starts one. Windows commands are powershell, pwsh, cmd, choco,
+	// msiexec, setx, dism, icacls and any *.exe (case-insensitive).
+	Windows bool `json:"windows"`
 	// Instructions of this stage, after its FROM, in order.
 	Instructions []Instruction `json:"instructions"`
 	// Runtime is the effective runtime configuration at the end of the
@@ -209,6 +220,14 @@ type Run struct {
 	Commands []shellcmd.Command `json:"commands"`
 	// Packages are the package-manager operations among Commands.
 	Packages []pkgops.Op `json:"packages"`
+	// URLs are the URLs (scheme://...) the RUN mentions, sorted and
+	// de-duplicated: those in the (expanded) Argv words of Commands, plus
+	// those of the raw Script text (which also catches URLs kept in shell
+	// variables) that are not just the unexpanded form of one of the former
+	// (a raw URL whose $VAR / ${VAR} references, read as wildcards, match a
+	// command URL is left out). A URL ends at whitespace, a quote or one of
+	// | ; & ) < >.
+	URLs []string `json:"urls"`
 	// Vars are the variables referenced in the script.
 	Vars []string `json:"vars,omitempty"`
 	// BuildArgsUsed are Vars that are build ARGs in scope at this RUN

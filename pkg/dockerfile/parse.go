@@ -185,6 +185,7 @@ func (b *builder) build(src []byte) (*Document, error) {
 		}
 	}
 	b.buildGraph()
+	b.deriveStageFacts()
 	b.doc.Secrets = dedupeSecrets(b.secretList)
 	return b.doc, nil
 }

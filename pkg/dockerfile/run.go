@@ -53,7 +53,7 @@ func (m scriptLines) line(k int) (line int, inHeredoc bool) {
 // run fills the typed part of a RUN instruction.
 func (b *builder) run(ctx *instrCtx, in *Instruction, c *instructions.RunCommand, node *parser.Node) {
 	scope := ctx.scope()
-	r := &Run{BuildArgsInScope: []string{}}
+	r := &Run{BuildArgsInScope: []string{}, URLs: []string{}}
 	in.Run = r
 	in.Form = form(c.PrependShell)
 
@@ -131,6 +131,7 @@ func (b *builder) run(ctx *instrCtx, in *Instruction, c *instructions.RunCommand
 	if r.Packages == nil {
 		r.Packages = []pkgops.Op{}
 	}
+	r.URLs = runURLs(r.Script, r.Commands)
 	r.Vars = res.Vars
 	r.ParseError = res.Error
 	if res.Error != "" && !ctx.trigger {

@@ -109,6 +109,37 @@ final_copies contains x if {
 	is_object(x.instr.copy)
 }
 
+# Summaries of the final chain that several rules look up. Like every rule
+# without arguments they are computed at most once per document (OPA caches
+# them per query; it does not cache function calls).
+
+# final_command_names: names of the commands run by the RUNs of the final
+# chain.
+final_command_names := {c.name |
+	some x in final_runs
+	some c in commands(x.instr.run)
+}
+
+# final_installed_packages: packages installed by system package managers in
+# the RUNs of the final chain.
+final_installed_packages := {p |
+	some x in final_runs
+	some p in installed_packages(x.instr.run)
+}
+
+# final_urls: URLs mentioned by the RUNs of the final chain (run.urls).
+final_urls := {u |
+	some x in final_runs
+	some u in list(x.instr.run.urls)
+}
+
+# final_copy_basenames: base names of the sources and destinations of the
+# COPY and ADD instructions of the final chain.
+final_copy_basenames := {basename(p) |
+	some x in final_copies
+	some p in array.concat(list(x.instr.copy.sources), [str(x.instr.copy.dest)])
+}
+
 # stage_runs(s): RUN instructions of stage s itself (not its ancestors).
 stage_runs(s) := [instr |
 	some instr in list(s.instructions)
@@ -123,53 +154,12 @@ chain_runs(s) := [instr |
 ]
 
 # ---------------------------------------------------------------------------
-# Platform
-# ---------------------------------------------------------------------------
-
-windows_shells := {"powershell", "powershell.exe", "pwsh", "pwsh.exe", "cmd", "cmd.exe"}
-
-# is_windows(s): the stage builds a Windows container image.
-is_windows(s) if s.image.family == "windows"
-
-is_windows(s) if s.image.distro == "windows"
-
-is_windows(s) if {
-	some sh in list(s.runtime.shell)
-	lower(basename(sh)) in windows_shells
-}
-
-is_windows(s) if {
-	ref := obj(root_stage(s).base.ref)
-	regex.match(`(?i)^mcr\.microsoft\.com/windows`, str(ref.name))
-}
-
-is_windows(s) if {
-	t := lower(image_ref_text(root_stage(s).base))
-	regex.match(`(windows|nanoserver|servercore|ltsc20[0-9][0-9]|[-:]nano([-.]|$))`, t)
-}
-
-# The backtick escape directive is the Windows convention.
-is_windows(_) if input.escape == "`"
-
-is_windows(s) if {
-	some i in list(s.chain)
-	some instr in stage_runs(input.stages[i])
-	some c in commands(instr.run)
-	windows_command(c.name)
-}
-
-is_windows(s) if {
-	e := effective_exec(s)
-	argv := exec_argv(e)
-	windows_command(basename(replace(argv[0], "\\", "/")))
-}
-
-windows_command(name) if lower(name) in {"powershell", "pwsh", "cmd", "choco", "msiexec", "setx", "dism", "icacls"}
-
-windows_command(name) if endswith(lower(name), ".exe")
-
-# ---------------------------------------------------------------------------
 # Commands and package operations
+#
+# Facts computed once by the builder (see pkg/dockerfile/document.go) take
+# the place of helpers that rules would otherwise recompute per call:
+# stage.windows (the stage builds a Windows image) and run.urls (the URLs a
+# RUN mentions, expanded and raw).
 # ---------------------------------------------------------------------------
 
 system_managers := {"apk", "apt", "yum", "dnf", "microdnf", "tdnf", "zypper"}
@@ -197,44 +187,6 @@ installed_packages(run) := {p |
 command_conditional(run, idx) if {
 	c := commands(run)[idx]
 	c.conditional == true
-}
-
-# has_command(run, names): some command of the RUN is one of names.
-has_command(run, names) if {
-	some c in commands(run)
-	c.name in names
-}
-
-# command_words(run): every argv word of every command (expanded values).
-command_words(run) := [w |
-	some c in commands(run)
-	some w in list(c.argv)
-]
-
-# urls(run): URLs in the RUN: from the expanded argv words, plus those of the
-# raw script text (which also catches URLs kept in shell variables) that are
-# not just the unexpanded form of an argv URL.
-urls(run) := command_urls(run) | {u |
-	some u in script_urls(run)
-	not expanded_elsewhere(u, command_urls(run))
-}
-
-url_pattern := `(?i)[a-z][a-z0-9+.-]*://[^\s"'|;&)<>]+`
-
-command_urls(run) := {u |
-	some w in command_words(run)
-	some u in regex.find_n(url_pattern, w, -1)
-}
-
-script_urls(run) := {u | some u in regex.find_n(url_pattern, str(object.get(run, "script", "")), -1)}
-
-expanded_elsewhere(u, known) if u in known
-
-expanded_elsewhere(u, known) if {
-	contains(u, "$")
-	pattern := regex.replace(u, `\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*`, "*")
-	some k in known
-	glob.match(pattern, null, k)
 }
 
 # is_url(s): a COPY/ADD source that is a remote URL or git reference.
@@ -375,7 +327,7 @@ exec_programs(e) := {p |
 	p := invocation_program(inv)
 }
 
-# image_programs(s): programs started by the final ENTRYPOINT and CMD.
+# image_programs(s): programs started by the ENTRYPOINT and CMD of stage s.
 image_programs(s) := entrypoint_programs(s) | cmd_programs(s)
 
 entrypoint_programs(s) := exec_programs(s.runtime.entrypoint) if is_object(s.runtime.entrypoint)
@@ -385,6 +337,19 @@ else := set()
 cmd_programs(s) := exec_programs(s.runtime.cmd) if is_object(s.runtime.cmd)
 
 else := set()
+
+# The same for the final image, computed once per document (rules without
+# arguments are evaluated once per query, functions on every call).
+
+# final_exec: effective_exec(final_stage); undefined when neither ENTRYPOINT
+# nor CMD is set.
+final_exec := effective_exec(final_stage)
+
+# final_exec_programs: exec_programs(final_exec).
+final_exec_programs := exec_programs(final_exec)
+
+# final_image_programs: image_programs(final_stage).
+final_image_programs := image_programs(final_stage)
 
 # Process supervisors start services from configuration, not from argv.
 supervisors := {"supervisord", "s6-svscan", "s6-supervise", "runsvdir", "runit", "runit-init", "systemd", "init", "my_init"}

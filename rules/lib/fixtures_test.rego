@@ -76,6 +76,7 @@ stage(i, name, line, base, img, instrs, rt, chain, in_final) := {
 	"depends_on": [],
 	"needed_by_final": in_final,
 	"image": img,
+	"windows": object.get(img, "family", "") == "windows",
 	"instructions": instrs,
 	"runtime": rt,
 }
@@ -119,13 +120,42 @@ op(manager, action, pkgs, cmd_idx) := {"manager": manager, "action": action, "pa
 
 run(idx, line, script, cmds, ops) := instr(idx, "run", line, [script], {
 	"form": "shell",
-	"run": {"script": script, "commands": cmds, "packages": ops},
+	"run": {"script": script, "commands": cmds, "packages": ops, "urls": urls(script, cmds)},
 })
 
 run_x(idx, line, script, cmds, ops, run_extra) := instr(idx, "run", line, [script], {
 	"form": "shell",
-	"run": object.union({"script": script, "commands": cmds, "packages": ops}, run_extra),
+	"run": object.union({"script": script, "commands": cmds, "packages": ops, "urls": urls(script, cmds)}, run_extra),
 })
+
+# windows_stage(s): the stage with the builder's windows fact set (for
+# Windows detection other than by the base image family).
+windows_stage(s) := object.union(s, {"windows": true})
+
+# urls(script, cmds): Run.urls as the builder derives it (runURLs in
+# pkg/dockerfile/derived.go): URLs of the argv words, plus the URLs of the raw
+# script that are not just the unexpanded form of one of those.
+url_pattern := `(?i)[a-z][a-z0-9+.-]*://[^\s"'|;&)<>]+`
+
+urls(script, cmds) := sort(command_urls(cmds) | {u |
+	some u in regex.find_n(url_pattern, script, -1)
+	not expanded_elsewhere(u, command_urls(cmds))
+})
+
+command_urls(cmds) := {u |
+	some c in cmds
+	some w in c.argv
+	some u in regex.find_n(url_pattern, w, -1)
+}
+
+expanded_elsewhere(u, known) if u in known
+
+expanded_elsewhere(u, known) if {
+	contains(u, "$")
+	pattern := regex.replace(u, `\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*`, "*")
+	some k in known
+	glob.match(pattern, null, k)
+}
 
 copy(idx, line, sources, dest, from, from_stage) := instr(idx, "copy", line, array.concat(sources, [dest]), {
 	"flags": flags_from(from),
