@@ -26,6 +26,10 @@ func (d *Detector) ruleSet() *ruleSet {
 	return d.rules
 }
 
+// Prepare loads the rule set now instead of on the first scan, so a caller
+// with spare cores can overlap it with other start-up work.
+func (d *Detector) Prepare() { d.ruleSet() }
+
 // RuleCount returns the number of active rules and how many of them come
 // from the gitleaks configuration.
 func (d *Detector) RuleCount() (total, gitleaks int) {
