@@ -165,6 +165,9 @@ func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
 		for _, e := range fr.Errors {
 			run.Errors = append(run.Errors, report.InputError{File: e.File, Line: e.Line, Message: e.Message})
 		}
+		for _, w := range fr.Warnings {
+			run.Warnings = append(run.Warnings, report.InputError{File: w.File, Line: w.Line, Message: w.Message})
+		}
 	}
 
 	if err := writeReport(s, f, run); err != nil {

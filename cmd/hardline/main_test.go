@@ -1371,3 +1371,45 @@ func TestOutputToDeviceIsWrittenInPlace(t *testing.T) {
 		t.Fatalf("FIFO was replaced: %v %v", st.Mode(), err)
 	}
 }
+
+// TestWarningsReachEveryFormat: a base image that depends on an ARG without a
+// value cannot be resolved; the user must be told, in every format, and it
+// must not change the exit status.
+func TestWarningsReachEveryFormat(t *testing.T) {
+	schema := compileSchema(t, filepath.Join(pkgDir, "../../docs/schema/findings.v1.json"))
+	dir := workdir(t)
+	write(t, dir, "Dockerfile", "ARG BASE\nFROM ${BASE}\nUSER 10001\n")
+
+	r := hl(t, "lint", "--no-config", "-f", "json", "Dockerfile")
+	validate(t, schema, []byte(r.out))
+	var doc struct {
+		Warnings []struct {
+			File    string `json:"file"`
+			Line    int    `json:"line"`
+			Message string `json:"message"`
+		} `json:"warnings"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Warnings) == 0 || doc.Warnings[0].File != "Dockerfile" || doc.Warnings[0].Line != 2 || !strings.Contains(doc.Warnings[0].Message, "BASE") {
+		t.Fatalf("want a warning about BASE at Dockerfile:2, got %+v", doc.Warnings)
+	}
+	if r.code == exitError {
+		t.Fatalf("a warning must not be an input error: %s", r)
+	}
+
+	text := hl(t, "lint", "--no-config", "Dockerfile")
+	if strings.Contains(text.out, "warning: Dockerfile:2") || !strings.Contains(text.out, "(-v shows them)") {
+		t.Errorf("text without -v should only count warnings:\n%s", text.out)
+	}
+	verbose := hl(t, "lint", "--no-config", "-v", "Dockerfile")
+	if !strings.Contains(verbose.out, "warning: Dockerfile:2") {
+		t.Errorf("text with -v should show the warning:\n%s", verbose.out)
+	}
+
+	sarifOut := hl(t, "lint", "--no-config", "-f", "sarif", "Dockerfile")
+	if !strings.Contains(sarifOut.out, `"level": "warning"`) || !strings.Contains(sarifOut.out, "BASE") {
+		t.Errorf("SARIF should carry the warning as a tool notification:\n%s", sarifOut.out)
+	}
+}

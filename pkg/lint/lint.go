@@ -111,6 +111,8 @@ type FileResult struct {
 	Source   []byte
 	Findings []finding.Finding
 	Errors   []InputError
+	// Warnings are the facts builder's non-fatal problems (redacted).
+	Warnings []InputError
 }
 
 // Result is the outcome for all inputs, in input order.
@@ -198,6 +200,9 @@ func (l *Linter) LintOne(ctx context.Context, in Input) (fr FileResult) {
 			fr.Errors = append(fr.Errors, InputError{File: in.Path, Message: redact(err.Error())})
 		}
 		return fr
+	}
+	for _, w := range doc.Warnings {
+		fr.Warnings = append(fr.Warnings, InputError{File: in.Path, Line: w.Location.StartLine, Message: redact(w.Message)})
 	}
 	results, err := l.opts.Engine.Evaluate(ctx, "dockerfile", doc, l.enabled)
 	if err != nil {

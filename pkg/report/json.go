@@ -22,6 +22,7 @@ type jsonDoc struct {
 	Summary       jsonSummary   `json:"summary"`
 	Findings      []jsonFinding `json:"findings"`
 	Errors        []jsonError   `json:"errors"`
+	Warnings      []jsonError   `json:"warnings"`
 	Files         []string      `json:"files"`
 }
 
@@ -123,6 +124,7 @@ func writeJSON(buf *bytes.Buffer, run *Run) error {
 		},
 		Findings: make([]jsonFinding, 0, len(run.Findings)),
 		Errors:   make([]jsonError, 0, len(run.Errors)),
+		Warnings: make([]jsonError, 0, len(run.Warnings)),
 		Files:    nonNil(run.Files),
 	}
 
@@ -171,6 +173,9 @@ func writeJSON(buf *bytes.Buffer, run *Run) error {
 		// A conversion, not a literal: a field added to InputError stops
 		// this compiling until someone decides whether it joins the schema.
 		doc.Errors = append(doc.Errors, jsonError(e))
+	}
+	for _, w := range run.Warnings {
+		doc.Warnings = append(doc.Warnings, jsonError(w))
 	}
 
 	enc := json.NewEncoder(buf)

@@ -47,6 +47,10 @@ type Run struct {
 	// include suppressed ones (Suppressed != nil).
 	Findings []finding.Finding
 	Errors   []InputError
+	// Warnings are problems that did not stop the analysis of an input but
+	// may explain a missing finding (an unresolvable base image, a shell
+	// syntax error in a RUN). Text shows them with Verbose only.
+	Warnings []InputError
 	// Files are the inputs scanned, in order; the text format groups by them.
 	Files []string
 	// Sources maps a file to its content for snippets. Missing entries
@@ -132,6 +136,7 @@ type Summary struct {
 	Findings   int // unsuppressed findings
 	Suppressed int
 	Errors     int
+	Warnings   int
 	// BySeverity counts unsuppressed findings, indexed by finding.Severity.
 	BySeverity [finding.Critical + 1]int
 	FailOn     finding.Severity
@@ -144,7 +149,7 @@ type Summary struct {
 
 // Summarize counts run's findings and errors.
 func Summarize(run *Run) Summary {
-	s := Summary{Files: len(run.Files), Errors: len(run.Errors), FailOn: run.FailOn}
+	s := Summary{Files: len(run.Files), Errors: len(run.Errors), Warnings: len(run.Warnings), FailOn: run.FailOn}
 	for _, f := range run.Findings {
 		if f.Suppressed != nil {
 			s.Suppressed++

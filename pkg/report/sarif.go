@@ -103,6 +103,13 @@ func writeSARIF(buf *bytes.Buffer, run *Run) error {
 		}
 		inv.AddToolExecutionNotification(n)
 	}
+	for _, w := range run.Warnings {
+		n := sarif.NewNotification().WithLevel(sarif.LevelWarning).WithMessage(sarif.NewTextMessage(w.Message))
+		if loc := sarifLocation(w.File, finding.Location{StartLine: w.Line}); loc != nil {
+			n.AddLocation(loc)
+		}
+		inv.AddToolExecutionNotification(n)
+	}
 	sr.AddInvocation(inv)
 
 	doc := gosarif.NewV210Report().AddRun(sr)

@@ -82,6 +82,12 @@ func writeText(buf *bytes.Buffer, run *Run, opts Options) {
 	for _, e := range run.Errors {
 		errsByFile[e.File] = append(errsByFile[e.File], e)
 	}
+	warnsByFile := make(map[string][]InputError)
+	if opts.Verbose {
+		for _, w := range run.Warnings {
+			warnsByFile[w.File] = append(warnsByFile[w.File], w)
+		}
+	}
 
 	for _, file := range fileOrder(run) {
 		// Errors come first in a file's group: a file that failed to parse
@@ -89,6 +95,12 @@ func writeText(buf *bytes.Buffer, run *Run, opts Options) {
 		if errs := errsByFile[file]; len(errs) > 0 {
 			for _, e := range errs {
 				buf.WriteString(st.errLabel.Sprint("error:") + " " + errorText(e) + "\n")
+			}
+			buf.WriteString("\n")
+		}
+		if ws := warnsByFile[file]; len(ws) > 0 {
+			for _, w := range ws {
+				buf.WriteString(st.dim.Sprint("warning: "+errorText(w)) + "\n")
 			}
 			buf.WriteString("\n")
 		}
@@ -338,6 +350,12 @@ func summaryText(st *styles, s Summary, opts Options, took time.Duration) string
 	b.WriteString(" in " + plural(s.Files, "file", "files"))
 	if s.Suppressed > 0 {
 		fmt.Fprintf(&b, ", %d suppressed", s.Suppressed)
+	}
+	if s.Warnings > 0 {
+		b.WriteString(", " + plural(s.Warnings, "warning", "warnings"))
+		if !opts.Verbose {
+			b.WriteString(" (-v shows them)")
+		}
 	}
 	if s.Errors > 0 {
 		b.WriteString(", " + plural(s.Errors, "error", "errors"))
