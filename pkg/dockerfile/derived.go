@@ -98,7 +98,16 @@ func (b *builder) deriveStageFacts() {
 // isWindowsStage computes Stage.Windows (see its documentation).
 func isWindowsStage(doc *Document, i int) bool {
 	s := &doc.Stages[i]
-	if s.Image.Family == "windows" || s.Image.Distro == "windows" || doc.Escape == "`" {
+	if s.Image.Family == "windows" || s.Image.Distro == "windows" {
+		return true
+	}
+	// A base image known to be Linux (or scratch) settles it: the backtick
+	// escape, a PowerShell SHELL or a .exe are then style or cross-builds,
+	// and must not switch off the Linux rules.
+	if s.Image.Known && s.Image.Family != "" {
+		return false
+	}
+	if doc.Escape == "`" {
 		return true
 	}
 	for _, sh := range s.Runtime.Shell {

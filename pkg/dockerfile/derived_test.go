@@ -142,3 +142,21 @@ func TestExpandedElsewhere(t *testing.T) {
 		t.Error("nothing is expanded elsewhere without known URLs")
 	}
 }
+
+// TestEscapeDirectiveAloneIsNotWindows: `# escape=` is a Windows convention,
+// but on a base image known to be Linux it must not switch the stage to
+// Windows (that disabled the user, init and shell-form rules).
+func TestEscapeDirectiveAloneIsNotWindows(t *testing.T) {
+	doc := mustParse(t, "# escape=`\nFROM alpine:3.20\nUSER root\nCMD python app.py\n", Options{})
+	if doc.Stages[0].Windows {
+		t.Fatal("alpine with a backtick escape was taken for Windows")
+	}
+	doc = mustParse(t, "# escape=`\nFROM corp.example/base:1\nRUN echo hi\n", Options{})
+	if !doc.Stages[0].Windows {
+		t.Fatal("an unknown base with a backtick escape should still count as Windows")
+	}
+	doc = mustParse(t, "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo hi\n", Options{})
+	if !doc.Stages[0].Windows {
+		t.Fatal("servercore must be Windows")
+	}
+}

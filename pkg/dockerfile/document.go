@@ -43,6 +43,10 @@ type Document struct {
 	// Warnings are non-fatal problems found while building facts
 	// (unresolvable variables, shell parse errors, unknown stage names).
 	Warnings []Warning `json:"warnings"`
+
+	// redactions are the exact secret values found while building the
+	// document; never serialised (see Redactions).
+	redactions []string
 }
 
 // Location is a span in the Dockerfile, 1-based, end inclusive.
@@ -125,8 +129,10 @@ type Stage struct {
 	// Image is what is known about the root base image of this stage's
 	// Chain (inherited through FROM <stage>); overridable in config.
 	Image baseimage.Info `json:"image"`
-	// Windows is true when the stage builds a Windows container image. Any
-	// one of these is enough: Image has family or distro windows; the root
+	// Windows is true when the stage builds a Windows container image. It is
+	// true when Image has family or distro windows, and false when Image is
+	// a known non-Windows image (scratch included). Otherwise any one of
+	// these is enough: the root
 	// stage of the Chain is FROM an mcr.microsoft.com/windows* image, or its
 	// reference (as resolved, lower-cased) mentions windows, nanoserver,
 	// servercore, ltsc20NN or a -nano/:nano tag; the Dockerfile uses the
@@ -333,3 +339,8 @@ type SecretFact struct {
 	// and global ARGs).
 	Instruction int `json:"instruction"`
 }
+
+// Redactions returns the exact secret values detected in the Dockerfile,
+// longest first, so that a caller can mask them in anything derived from
+// the document (rule messages, errors). They must never be printed.
+func (d *Document) Redactions() []string { return d.redactions }

@@ -120,10 +120,20 @@ func (b *builder) build(src []byte) (*Document, error) {
 	if b.table == nil {
 		b.table = baseimage.Default()
 	}
-	b.det = b.opts.Secrets
-	if b.det == nil {
-		b.det = secrets.Default()
+	det := b.opts.Secrets
+	if det == nil {
+		det = secrets.Default()
 	}
+	// The facts never hold a secret value, but a custom rule can read raw
+	// instruction text; record the exact values so callers can mask them in
+	// anything a rule prints.
+	redact := map[string]bool{}
+	b.det = det.WithCollector(func(v string) { redact[v] = true })
+	defer func() {
+		if b.doc != nil {
+			b.doc.redactions = sortedRedactions(redact)
+		}
+	}()
 	src = normalizeSource(src)
 	b.src = newSourceText(src)
 

@@ -1,6 +1,7 @@
 package dockerfile
 
 import (
+	"fmt"
 	"cmp"
 	"slices"
 	"strings"
@@ -187,8 +188,27 @@ func (jm *joinedMap) locate(src *sourceText, script string, col int, fallback Lo
 	return src.lineSpan(seg.line, src.column(seg.line, seg.offset+o-seg.at))
 }
 
-// dedupeSecrets keeps one fact per fingerprint, at its earliest location:
-// an ARG default substituted into a RUN is reported once, at the ARG.
+// sortedRedactions orders values longest first, so that masking a value
+// never leaves a longer one that contains it half-masked.
+func sortedRedactions(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for v := range set {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), cmp.Compare(a, b)) })
+	return out
+}
+
+// declaredSources are where a value is written once and then substituted
+// elsewhere by reference.
+var declaredSources = map[string]bool{"env": true, "arg": true, "label": true}
+
+// dedupeSecrets keeps one fact per value and instruction, at its earliest
+// location. A value declared in ENV/ARG/LABEL is reported there only, not
+// again in each RUN it is substituted into (the declaration is what must be
+// removed); the same literal written in two instructions is two findings.
 func dedupeSecrets(in []SecretFact) []SecretFact {
 	slices.SortStableFunc(in, func(a, b SecretFact) int {
 		return cmp.Or(
@@ -196,13 +216,25 @@ func dedupeSecrets(in []SecretFact) []SecretFact {
 			cmp.Compare(a.Location.StartColumn, b.Location.StartColumn),
 		)
 	})
+	id := func(s SecretFact) string {
+		if s.Fingerprint != "" {
+			return s.Fingerprint
+		}
+		return s.Rule + "\x00" + s.Masked
+	}
+	declared := map[string]bool{}
+	for _, s := range in {
+		if declaredSources[s.Source] {
+			declared[id(s)] = true
+		}
+	}
 	out := make([]SecretFact, 0, len(in))
 	seen := make(map[string]bool, len(in))
 	for _, s := range in {
-		key := s.Fingerprint
-		if key == "" {
-			key = s.Rule + "\x00" + s.Masked
+		if !declaredSources[s.Source] && declared[id(s)] {
+			continue
 		}
+		key := fmt.Sprintf("%s\x00%d\x00%d", id(s), s.Stage, s.Instruction)
 		if seen[key] {
 			continue
 		}

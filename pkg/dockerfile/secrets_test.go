@@ -92,3 +92,44 @@ func TestSensitiveName(t *testing.T) {
 		t.Errorf("ARG decls = %+v", a)
 	}
 }
+
+// TestSecretPerInstruction: the same literal written in two RUNs is two
+// facts (fixing one must not hide the other), while an ARG default that a RUN
+// substitutes is reported once, at the ARG.
+func TestSecretPerInstruction(t *testing.T) {
+	pw := "Aq1Ws2Ed3" + "Rf4Tg5Yh"
+	doc := mustParse(t, "FROM alpine:3.20\n"+
+		"RUN wget https://admin:"+pw+"@example.com/x.tgz\n"+
+		"RUN wget https://admin:"+pw+"@example.com/y.tgz\n", Options{})
+	var lines []int
+	for _, s := range doc.Secrets {
+		lines = append(lines, s.Location.StartLine)
+	}
+	if len(lines) != 2 || lines[0] != 2 || lines[1] != 3 {
+		t.Fatalf("want one secret fact on each of lines 2 and 3, got %v", lines)
+	}
+
+	doc = mustParse(t, "FROM alpine:3.20\nARG TOKEN="+pw+"\n"+
+		"RUN curl -u admin:${TOKEN} https://example.com/\n", Options{})
+	if len(doc.Secrets) != 1 || doc.Secrets[0].Source != "arg" {
+		t.Fatalf("want the ARG default reported once, at the ARG: %+v", doc.Secrets)
+	}
+}
+
+// TestRedactions: the document remembers the exact values (for masking
+// rule output) without serialising them.
+func TestRedactions(t *testing.T) {
+	pw := "hunter2" + "hunter2XyZ"
+	doc := mustParse(t, "FROM alpine:3.20\nENV DB_PASSWORD="+pw+"\nUSER 1000\n", Options{})
+	got := doc.Redactions()
+	if len(got) != 1 || got[0] != pw {
+		t.Fatalf("Redactions() = %q", got)
+	}
+	js, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(js), "redaction") {
+		t.Fatal("redactions leaked into the serialised document")
+	}
+}

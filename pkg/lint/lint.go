@@ -202,7 +202,7 @@ func (l *Linter) LintOne(ctx context.Context, in Input) (fr FileResult) {
 		return fr
 	}
 	for _, w := range doc.Warnings {
-		fr.Warnings = append(fr.Warnings, InputError{File: in.Path, Line: w.Location.StartLine, Message: redact(w.Message)})
+		fr.Warnings = append(fr.Warnings, InputError{File: in.Path, Line: w.Location.StartLine, Message: redactKnown(w.Message, doc.Redactions())})
 	}
 	results, err := l.opts.Engine.Evaluate(ctx, "dockerfile", doc, l.enabled)
 	if err != nil {
@@ -222,7 +222,7 @@ func (l *Linter) LintOne(ctx context.Context, in Input) (fr FileResult) {
 			Severity:    l.cfg.SeverityFor(r.Rule),
 			Tags:        r.Rule.Tags,
 			Controls:    r.Rule.Controls,
-			Message:     redact(r.Message),
+			Message:     redactKnown(r.Message, doc.Redactions()),
 			Remediation: r.Rule.Remediation,
 			HelpURI:     r.Rule.HelpURI,
 			File:        in.Path,
@@ -279,9 +279,20 @@ func readLimited(path string) ([]byte, error) {
 	return buf, nil
 }
 
-// redact masks anything in a rule's message that the secret detector
-// recognises. Built-in rules only ever print masked values; this protects
-// against custom rules that echo raw instruction text.
+// redactKnown masks the exact secret values the facts builder found in this
+// Dockerfile wherever they occur in msg (a custom rule may print raw ENV
+// values or instruction text), then anything else the detector recognises.
+// Built-in rules only ever print masked values.
+func redactKnown(msg string, values []string) string {
+	for _, v := range values { // longest first
+		if strings.Contains(msg, v) {
+			msg = strings.ReplaceAll(msg, v, secrets.Mask(v))
+		}
+	}
+	return redact(msg)
+}
+
+// redact masks anything in msg that the secret detector recognises.
 func redact(msg string) string {
 	ms := secrets.Default().ScanText(msg)
 	if len(ms) == 0 {

@@ -8,7 +8,7 @@ import (
 // TestConcurrentUse exercises lazy loading and per-rule compilation from
 // many goroutines at once (run with -race).
 func TestConcurrentUse(t *testing.T) {
-	d := &Detector{} // fresh, so loading happens under contention
+	d := &Detector{core: &core{}} // fresh, so loading happens under contention
 	text := dockerfileSample() + "\nexport GL=glpat-" + randFrom(alnum, 20, 81) + "\n"
 	var wg sync.WaitGroup
 	counts := make([]int, 8)

@@ -69,6 +69,9 @@ func (d *Detector) CheckValue(key, value string) *Match {
 	if !secretLike(v) || weakKeyHash(key, v) {
 		return nil
 	}
+	if d.collect != nil {
+		d.collect(v)
+	}
 	return matchAt(ruleAssignment, value, off, v, key)
 }
 
@@ -91,6 +94,9 @@ func (d *Detector) providerInValue(key, value string) *Match {
 	}
 	if best == nil {
 		return nil
+	}
+	if d.collect != nil {
+		d.collect(best.secret)
 	}
 	return matchAt(best.r, value, best.start-prefix, best.secret, key)
 }
@@ -310,7 +316,9 @@ func (d *Detector) ScanArgv(argv []string) []Match {
 		}
 	}
 	a.npmConfig(cmd, ci)
-	return toMatches(joined, dedupe(append(a.cands, textCands...)))
+	cands := dedupe(append(a.cands, textCands...))
+	d.emit(cands)
+	return toMatches(joined, cands)
 }
 
 // addWordOff records a secret at byte offset off within argv[word+vi]

@@ -86,3 +86,24 @@ func TestProviderNegatives(t *testing.T) {
 		})
 	}
 }
+
+// TestWithCollectorSeesExactValues: the collecting view reports the exact
+// secret values (so a caller can mask them elsewhere) while Match still
+// carries none.
+func TestWithCollectorSeesExactValues(t *testing.T) {
+	pw := "Qz8" + "vL2mW9xR4tY7"
+	var got []string
+	d := Default().WithCollector(func(v string) { got = append(got, v) })
+	d.CheckValue("DB_PASSWORD", pw)
+	d.ScanArgv([]string{"curl", "-u", "admin:" + pw + "x", "https://example.com"})
+	d.ScanText("https://bob:" + pw + "y@example.com/repo.git")
+	want := []string{pw, pw + "x", pw + "y"}
+	if len(got) != len(want) {
+		t.Fatalf("collected %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("collected %q, want %q", got, want)
+		}
+	}
+}

@@ -10,11 +10,37 @@ import (
 // Detector finds credentials in text, values and command lines. It is safe
 // for concurrent use. The zero value is not usable; call Default.
 type Detector struct {
+	core *core
+	// collect, when set, receives each secret value found (see
+	// WithCollector).
+	collect func(value string)
+}
+
+// core is the rule set shared by a detector and its collecting views.
+type core struct {
 	once  sync.Once
 	rules *ruleSet
 }
 
-var defaultDetector = &Detector{}
+var defaultDetector = &Detector{core: &core{}}
+
+// WithCollector returns a view of d that also passes every secret value it
+// finds to collect. Values never enter Match; this exists so that the one
+// component that scans a document can mask the same values wherever else
+// they might surface (for example in a custom rule's message). The view
+// shares d's rule set and is as cheap to create as a struct copy.
+func (d *Detector) WithCollector(collect func(value string)) *Detector {
+	return &Detector{core: d.core, collect: collect}
+}
+
+func (d *Detector) emit(cands []candidate) {
+	if d.collect == nil {
+		return
+	}
+	for _, c := range cands {
+		d.collect(c.secret)
+	}
+}
 
 // Default returns the process-wide detector. Obtaining it costs nothing:
 // the rule set is parsed on the first scan and each rule's regexp is
@@ -22,8 +48,8 @@ var defaultDetector = &Detector{}
 func Default() *Detector { return defaultDetector }
 
 func (d *Detector) ruleSet() *ruleSet {
-	d.once.Do(func() { d.rules = loadRules() })
-	return d.rules
+	d.core.once.Do(func() { d.core.rules = loadRules() })
+	return d.core.rules
 }
 
 // Prepare loads the rule set now instead of on the first scan, so a caller
@@ -52,8 +78,9 @@ func (d *Detector) ScanText(text string) []Match {
 	if text == "" {
 		return nil
 	}
-	cands := d.scan(text)
-	return toMatches(text, dedupe(cands))
+	cands := dedupe(d.scan(text))
+	d.emit(cands)
+	return toMatches(text, cands)
 }
 
 func (d *Detector) scan(text string) []candidate {
