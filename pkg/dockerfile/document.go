@@ -330,7 +330,8 @@ type EffectiveUser struct {
 // SecretFact is a credential found in the Dockerfile. Values are masked.
 type SecretFact struct {
 	secrets.Match
-	// Source says where: env, arg, label, run, heredoc, copy-heredoc,
+	// Source says where: env, arg, label, run, heredoc, copy-heredoc, add
+	// (a remote ADD source with credentials), cmd, entrypoint, healthcheck,
 	// onbuild.
 	Source   string   `json:"source"`
 	Stage    int      `json:"stage"` // -1 for global ARGs

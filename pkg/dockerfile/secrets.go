@@ -9,6 +9,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
 	"github.com/hardline-dev/hardline/pkg/secrets"
+	"github.com/hardline-dev/hardline/pkg/shellcmd"
 )
 
 func (b *builder) addSecret(m secrets.Match, source string, stage, instr int, loc Location) {
@@ -57,6 +58,33 @@ func (b *builder) scanText(text, source string, stage, instr int, at func(line, 
 	}
 	for _, m := range b.det.ScanText(text) {
 		b.addSecret(m, source, stage, instr, at(m.Line, m.Column))
+	}
+}
+
+// wordSecrets scans the words of a CMD, ENTRYPOINT, HEALTHCHECK or an ADD
+// source as commands (shell form is parsed like a RUN script, so that
+// `curl -u user:pass` is seen in context). ScanArgv also runs the text rules
+// over the words and merges overlapping hits, so one credential is one fact.
+func (b *builder) wordSecrets(ctx *instrCtx, in *Instruction, node *parser.Node, words []string, shell bool, source string) {
+	if len(words) == 0 {
+		return
+	}
+	src := b.source(ctx, source)
+	place := func(m secrets.Match) Location {
+		return b.findMasked(node.StartLine, node.EndLine, m.Masked, in.Location)
+	}
+	text := strings.Join(words, " ")
+	argvs := [][]string{words}
+	if shell {
+		argvs = nil
+		for _, c := range shellcmd.Parse(text, nil).Commands {
+			argvs = append(argvs, c.Argv)
+		}
+	}
+	for _, argv := range argvs {
+		for _, m := range b.det.ScanArgv(argv) {
+			b.addSecret(m, src, ctx.stage, in.Index, place(m))
+		}
 	}
 }
 

@@ -133,3 +133,29 @@ func TestRedactions(t *testing.T) {
 		t.Fatal("redactions leaked into the serialised document")
 	}
 }
+
+// TestSecretsOutsideRun: credentials in a remote ADD source and in the argv
+// of CMD, ENTRYPOINT and HEALTHCHECK are facts too; plain URLs and option
+// values that are not credentials are not.
+func TestSecretsOutsideRun(t *testing.T) {
+	pw := "Ad81Kq02" + "Lm93Nb74Vc65"
+	doc := mustParse(t, "FROM alpine:3.20\n"+
+		"ADD https://admin:"+pw+"a@example.com/x.tgz /x.tgz\n"+
+		"ADD https://example.com/plain.tgz /plain.tgz\n"+
+		"HEALTHCHECK CMD curl -fs -u admin:"+pw+"b http://localhost/\n"+
+		"ENTRYPOINT [\"/app\", \"--api-key\", \""+pw+"c\"]\n"+
+		"CMD curl -u admin:"+pw+"d https://example.com/ --retry 3\n", Options{})
+	got := map[string]int{}
+	for _, s := range doc.Secrets {
+		got[s.Source] = s.Location.StartLine
+	}
+	want := map[string]int{"add": 2, "healthcheck": 4, "entrypoint": 5, "cmd": 6}
+	for src, line := range want {
+		if got[src] != line {
+			t.Errorf("source %s: want a secret fact on line %d, got facts %+v", src, line, doc.Secrets)
+		}
+	}
+	if len(doc.Secrets) != len(want) {
+		t.Errorf("want exactly %d facts, got %d: %+v", len(want), len(doc.Secrets), doc.Secrets)
+	}
+}

@@ -170,6 +170,12 @@ func (b *builder) instruction(ctx *instrCtx, node *parser.Node, cmd any, idx int
 		in.Copy = b.copyCmd(ctx, &in, &c.SourcesAndDest, c.From, c.Chown, c.Chmod, c.Link, true)
 	case *instructions.AddCommand:
 		in.Copy = b.copyCmd(ctx, &in, &c.SourcesAndDest, "", c.Chown, c.Chmod, c.Link, false)
+		// A remote source with credentials is recorded in the image history.
+		for _, s := range in.Copy.Sources {
+			if strings.Contains(s, "://") {
+				b.wordSecrets(ctx, &in, node, []string{s}, false, "add")
+			}
+		}
 	case *instructions.UserCommand:
 		in.User = b.user(ctx, &in, c.User)
 		if !ctx.trigger {
@@ -178,6 +184,7 @@ func (b *builder) instruction(ctx *instrCtx, node *parser.Node, cmd any, idx int
 	case *instructions.CmdCommand:
 		in.Form = form(c.PrependShell)
 		in.Exec = b.exec(c.PrependShell, c.CmdLine, bs.runtime.Shell, ctx.stage, loc)
+		b.wordSecrets(ctx, &in, node, c.CmdLine, c.PrependShell, "cmd")
 		if !ctx.trigger {
 			bs.runtime.Cmd = in.Exec
 			*cmdSet = true
@@ -185,6 +192,7 @@ func (b *builder) instruction(ctx *instrCtx, node *parser.Node, cmd any, idx int
 	case *instructions.EntrypointCommand:
 		in.Form = form(c.PrependShell)
 		in.Exec = b.exec(c.PrependShell, c.CmdLine, bs.runtime.Shell, ctx.stage, loc)
+		b.wordSecrets(ctx, &in, node, c.CmdLine, c.PrependShell, "entrypoint")
 		if !ctx.trigger {
 			bs.runtime.Entrypoint = in.Exec
 			if !*cmdSet {
@@ -209,6 +217,10 @@ func (b *builder) instruction(ctx *instrCtx, node *parser.Node, cmd any, idx int
 		}
 	case *instructions.HealthCheckCommand:
 		in.Health = healthcheck(c, ctx.stage, loc)
+		if t := in.Health.Test; len(t) > 1 {
+			// ["CMD-SHELL", "curl …"] or ["CMD", "curl", …]
+			b.wordSecrets(ctx, &in, node, t[1:], t[0] == "CMD-SHELL", "healthcheck")
+		}
 		if !ctx.trigger {
 			bs.runtime.Health = in.Health
 		}
