@@ -57,7 +57,7 @@ inputs are still linted and reported).`,
 	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(report.Formats(), ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.StringVar(&f.failOn, "fail-on", "", "lowest severity that makes the exit status 1: info, low, medium, high, critical, none (default low)")
-	fl.StringArrayVar(&f.buildArgs, "build-arg", nil, "set a build-time variable, as docker build does (NAME=value; repeatable)")
+	fl.StringArrayVar(&f.buildArgs, "build-arg", nil, "set a build-time variable, as docker build does (NAME=value, or NAME to take it from the environment; repeatable)")
 	fl.StringVar(&f.target, "target", "", "lint as if building this stage (default: the last stage)")
 	fl.StringSliceVar(&f.tags, "tags", nil, "only run rules with any of these tags (comma-separated; see 'hardline rules list')")
 	fl.BoolVar(&f.noColor, "no-color", false, "disable colour (also: NO_COLOR environment variable)")
@@ -82,8 +82,15 @@ func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
 	buildArgs := map[string]string{}
 	for _, ba := range f.buildArgs {
 		k, v, ok := strings.Cut(ba, "=")
-		if !ok || k == "" {
-			return fail(exitError, "--build-arg %q: want NAME=value", ba)
+		if k == "" {
+			return fail(exitError, "--build-arg %q: want NAME=value or NAME", ba)
+		}
+		if !ok {
+			// As docker build: a bare NAME takes its value from the
+			// environment, and is ignored when the variable is unset.
+			if v, ok = os.LookupEnv(k); !ok {
+				continue
+			}
 		}
 		buildArgs[k] = v
 	}
@@ -172,6 +179,17 @@ func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
 
 	if err := writeReport(s, f, run); err != nil {
 		return err
+	}
+	// Text on standard output already shows errors; for machine formats and
+	// files, say them on stderr too, so a CI log explains exit status 2.
+	if f.format != "text" || f.output != "" {
+		for _, e := range run.Errors {
+			if e.Line > 0 {
+				fmt.Fprintf(s.err, "hardline: %s:%d: %s\n", e.File, e.Line, e.Message)
+			} else {
+				fmt.Fprintf(s.err, "hardline: %s: %s\n", e.File, e.Message)
+			}
+		}
 	}
 	// The exit status must agree with what the report says.
 	switch sum := report.Summarize(run); {

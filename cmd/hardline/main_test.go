@@ -1413,3 +1413,90 @@ func TestWarningsReachEveryFormat(t *testing.T) {
 		t.Errorf("SARIF should carry the warning as a tool notification:\n%s", sarifOut.out)
 	}
 }
+
+// TestCustomRuleCannotLeakSecrets: a custom rule that prints raw ENV values
+// and RUN text must still only ever show masked secrets, in every format.
+func TestCustomRuleCannotLeakSecrets(t *testing.T) {
+	dir := workdir(t)
+	envPW := "hunter2" + "hunter2XyZ"
+	runPW := "S3cr3t" + "Passw0rd!"
+	write(t, dir, "Dockerfile", "FROM alpine:3.20\nENV DB_PASSWORD="+envPW+"\n"+
+		"RUN curl -u admin:"+runPW+" https://example.com/file -o /f\n")
+	write(t, dir, "rules/leak.rego", `# METADATA
+# title: Prints raw values
+# description: A careless custom rule.
+# custom:
+#   id: LEAK001
+#   name: leak-raw-values
+#   severity: low
+#   tags: [secrets]
+#   inputs: [dockerfile]
+#   controls:
+#     nist-800-190: ["4.1.4"]
+#   remediation: Do not print raw values.
+package hardline.rules.leak_raw_values
+
+deny contains {"msg": sprintf("env %s is set to %s", [e.key, e.value])} if {
+	some s in input.stages
+	some i in s.instructions
+	some e in object.get(i, "env", [])
+}
+
+deny contains {"msg": sprintf("run: %s", [i.original])} if {
+	some s in input.stages
+	some i in s.instructions
+	i.cmd == "run"
+}
+`)
+	for _, format := range []string{"text", "json", "sarif"} {
+		r := hl(t, "lint", "--no-config", "--no-builtin-rules", "--rules", "rules", "-v", "-f", format, "Dockerfile")
+		all := r.out + r.err
+		if !strings.Contains(all, "LEAK001") {
+			t.Fatalf("%s: custom rule did not run: %s", format, r)
+		}
+		for _, v := range []string{envPW, runPW} {
+			if strings.Contains(all, v) {
+				t.Errorf("%s output contains a secret value:\n%s", format, all)
+			}
+		}
+		if !strings.Contains(all, "hunt…") {
+			t.Errorf("%s: want the masked form in the output:\n%s", format, all)
+		}
+	}
+}
+
+// TestCLIEdges covers small contracts: build args from the environment,
+// errors on stderr for machine formats, inline ignores of unknown rules.
+func TestCLIEdges(t *testing.T) {
+	dir := workdir(t)
+	write(t, dir, "Dockerfile", "ARG BASE=alpine:3.20\nFROM ${BASE}\nENTRYPOINT [\"/sbin/tini\", \"--\", \"/app\"]\n")
+
+	// --build-arg NAME takes the value from the environment, as docker build
+	// does: a nonroot distroless base removes the run-as-root finding; unset,
+	// the Dockerfile's default (alpine, root) applies.
+	r := hl(t, "lint", "--no-config", "-f", "json", "--build-arg", "BASE", "Dockerfile")
+	if !strings.Contains(r.out, `"HL1001"`) {
+		t.Fatalf("unset BASE should keep the alpine default and its HL1001: %s", r)
+	}
+	t.Setenv("BASE", "gcr.io/distroless/static:nonroot")
+	r = hl(t, "lint", "--no-config", "-f", "json", "--build-arg", "BASE", "Dockerfile")
+	if r.code == exitError || strings.Contains(r.out, `"HL1001"`) {
+		t.Fatalf("BASE from the environment was not applied: %s", r)
+	}
+
+	// Errors reach stderr when the report goes to a file or is JSON.
+	write(t, dir, "bad.Dockerfile", "FROM alpine:3.20\nFORM x\n")
+	r = hl(t, "lint", "--no-config", "-f", "sarif", "-o", "out.sarif", "bad.Dockerfile", "Dockerfile")
+	wantCode(t, r, exitError)
+	if !strings.Contains(r.err, "bad.Dockerfile:2:") {
+		t.Errorf("want the input error on stderr, got %q", r.err)
+	}
+
+	// An inline ignore naming a rule that does not exist is an error.
+	write(t, dir, "typo.Dockerfile", "FROM alpine:3.20\n# hardline ignore=HL9999 reason=\"typo\"\nUSER root\n")
+	r = hl(t, "lint", "--no-config", "typo.Dockerfile")
+	wantCode(t, r, exitError)
+	if !strings.Contains(r.out, `unknown rule "HL9999"`) {
+		t.Errorf("want an unknown-rule error naming HL9999:\n%s", r)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -16,7 +17,10 @@ import (
 // BuildKit's per-Dockerfile ignore files (*.dockerignore).
 func IsDockerfileName(name string) bool {
 	n := strings.ToLower(name)
-	if strings.HasSuffix(n, ".dockerignore") {
+	if strings.HasSuffix(n, ".dockerignore") || strings.HasSuffix(n, "~") || strings.HasPrefix(n, ".#") {
+		return false
+	}
+	if ext := path.Ext(n); notDockerfileExt[ext] {
 		return false
 	}
 	for _, stem := range []string{"dockerfile", "containerfile"} {
@@ -25,6 +29,16 @@ func IsDockerfileName(name string) bool {
 		}
 	}
 	return false
+}
+
+// notDockerfileExt are extensions that make "Dockerfile.<ext>" documentation,
+// an editor's swap or backup file, or a patch artefact rather than a
+// Dockerfile variant like Dockerfile.dev (walking a tree must not turn a
+// README into a parse error).
+var notDockerfileExt = map[string]bool{
+	".md": true, ".txt": true, ".rst": true, ".adoc": true, ".html": true,
+	".swp": true, ".swo": true, ".bak": true, ".orig": true, ".rej": true, ".tmp": true, ".old": true,
+	".json": true, ".yml": true, ".yaml": true, ".sh": true, ".patch": true, ".diff": true, ".log": true,
 }
 
 // skipDirs are never descended into: they hold other people's Dockerfiles
@@ -49,7 +63,11 @@ func Discover(paths []string, excluded func(string) bool) ([]Input, []InputError
 	}
 	for _, p := range paths {
 		if p == "-" {
-			inputs = append(inputs, Input{Path: "-"})
+			// Standard input can be read once.
+			if !seen["-"] {
+				seen["-"] = true
+				inputs = append(inputs, Input{Path: "-"})
+			}
 			continue
 		}
 		st, err := os.Stat(p)

@@ -9,7 +9,7 @@ import (
 
 func TestIsDockerfileName(t *testing.T) {
 	yes := []string{"Dockerfile", "dockerfile", "DOCKERFILE", "Containerfile", "api.Dockerfile", "api.dockerfile", "Dockerfile.prod", "dockerfile.dev", "Containerfile.arm64", "x.containerfile"}
-	no := []string{"Dockerfile.dockerignore", "api.Dockerfile.dockerignore", "Dockerfiles", "MyDockerfile", "docker-compose.yml", "README.md", ".dockerignore", "Dockerfile_old"}
+	no := []string{"Dockerfile.md", "Dockerfile.swp", "dockerfile.bak", "Dockerfile~", ".#Dockerfile", "Dockerfile.dockerignore", "api.Dockerfile.dockerignore", "Dockerfiles", "MyDockerfile", "docker-compose.yml", "README.md", ".dockerignore", "Dockerfile_old"}
 	for _, n := range yes {
 		if !IsDockerfileName(n) {
 			t.Errorf("%s should be a Dockerfile", n)
@@ -38,7 +38,7 @@ func TestDiscover(t *testing.T) {
 	}
 	explicit := filepath.Join(dir, "docs", "notes.txt")
 	excluded := func(p string) bool { return strings.Contains(filepath.ToSlash(p), "/vendor") }
-	inputs, errs := Discover([]string{dir, explicit, filepath.Join(dir, "missing"), filepath.Join(dir, "Dockerfile"), "-"}, excluded)
+	inputs, errs := Discover([]string{dir, explicit, filepath.Join(dir, "missing"), filepath.Join(dir, "Dockerfile"), "-", "-"}, excluded)
 	var got []string
 	for _, in := range inputs {
 		rel := in.Path

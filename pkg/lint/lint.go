@@ -68,6 +68,7 @@ type Linter struct {
 	cfg     *config.Config
 	enabled func(finding.Rule) bool
 	rules   map[string]*finding.Rule
+	known   map[string]bool // lower-cased rule ids and names
 }
 
 // New prepares a Linter.
@@ -76,10 +77,12 @@ func New(opts Options) *Linter {
 	if cfg == nil {
 		cfg = &config.Config{}
 	}
-	l := &Linter{opts: opts, cfg: cfg, rules: map[string]*finding.Rule{}}
+	l := &Linter{opts: opts, cfg: cfg, rules: map[string]*finding.Rule{}, known: map[string]bool{}}
 	for _, r := range opts.Engine.Rules() {
 		r := r
 		l.rules[r.ID] = &r
+		l.known[strings.ToLower(r.ID)] = true
+		l.known[strings.ToLower(r.Name)] = true
 	}
 	tags := map[string]bool{}
 	for _, t := range opts.Tags {
@@ -212,6 +215,15 @@ func (l *Linter) LintOne(ctx context.Context, in Input) (fr FileResult) {
 	dirs, probs := suppress.Parse(src, spans(doc))
 	for _, p := range probs {
 		fr.Errors = append(fr.Errors, InputError{File: in.Path, Line: p.Line, Message: p.Msg})
+	}
+	// A directive naming a rule that does not exist suppresses nothing;
+	// it is almost always a typo, so say so instead of silently passing.
+	for _, d := range dirs {
+		for _, r := range d.Rules {
+			if r != "*" && !l.known[strings.ToLower(r)] {
+				fr.Errors = append(fr.Errors, InputError{File: in.Path, Line: d.Line, Message: fmt.Sprintf("hardline ignore names unknown rule %q (see 'hardline rules list')", r)})
+			}
+		}
 	}
 	idx := newContextIndex(doc)
 	for _, r := range results {
