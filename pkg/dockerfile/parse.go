@@ -86,6 +86,9 @@ type builder struct {
 	unquote *shell.Lex // quote removal only: unset variables stay as written
 	table   *baseimage.Table
 	det     *secrets.Detector
+	// vals receives the values of the latest scan, one per match, in
+	// order (see scanned); they are only compared, never stored.
+	vals []string
 	doc     *Document
 
 	raw []rawStage
@@ -128,7 +131,10 @@ func (b *builder) build(src []byte) (*Document, error) {
 	// instruction text; record the exact values so callers can mask them in
 	// anything a rule prints.
 	redact := map[string]bool{}
-	b.det = det.WithCollector(func(v string) { redact[v] = true })
+	b.det = det.WithCollector(func(v string) {
+		redact[v] = true
+		b.vals = append(b.vals, v)
+	})
 	defer func() {
 		if b.doc != nil {
 			b.doc.redactions = sortedRedactions(redact)

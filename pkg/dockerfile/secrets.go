@@ -1,8 +1,8 @@
 package dockerfile
 
 import (
-	"fmt"
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -88,6 +88,48 @@ func (b *builder) wordSecrets(ctx *instrCtx, in *Instruction, node *parser.Node,
 	}
 }
 
+// found is a match with the value it stands for, kept only while the
+// matches of one instruction are compared.
+type found struct {
+	m      secrets.Match
+	value  string
+	source string
+	loc    Location
+}
+
+// scanned runs one detector call and pairs each match with its value (the
+// collector sees values in match order); values are nil if they don't line
+// up, which only disables pruning.
+func (b *builder) scanned(ms []secrets.Match) ([]secrets.Match, []string) {
+	vals := b.vals
+	b.vals = nil
+	if len(vals) != len(ms) {
+		return ms, nil
+	}
+	return ms, vals
+}
+
+// pruneNested drops a match whose value contains another match's value in
+// the same instruction: `curl -u admin:pw` is one credential, reported once
+// as its most specific part, although the text rules and the argv rules
+// both see it.
+func pruneNested(fs []found) []found {
+	out := fs[:0:0]
+	for i, f := range fs {
+		nested := false
+		for j, g := range fs {
+			if i != j && f.value != "" && g.value != "" && f.value != g.value && strings.Contains(f.value, g.value) {
+				nested = true
+				break
+			}
+		}
+		if !nested {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // runSecrets scans a RUN script as text (heredoc bodies included) and the
 // argv of every command, whose words carry substituted ARG/ENV values.
 func (b *builder) runSecrets(ctx *instrCtx, in *Instruction, lines scriptLines, node *parser.Node) {
@@ -105,8 +147,11 @@ func (b *builder) runSecrets(ctx *instrCtx, in *Instruction, lines scriptLines, 
 	if lines.hdLine > 0 {
 		cmdEnd = lines.hdLine - 1
 	}
+	var all []found
 	var cmdMap *joinedMap
-	for _, m := range b.det.ScanText(r.Script) {
+	b.vals = nil
+	ms, vals := b.scanned(b.det.ScanText(r.Script))
+	for i, m := range ms {
 		line, hd := lines.line(m.Line)
 		var loc Location
 		switch {
@@ -120,18 +165,29 @@ func (b *builder) runSecrets(ctx *instrCtx, in *Instruction, lines scriptLines, 
 			}
 			loc = cmdMap.locate(b.src, r.Script, m.Column, in.Location)
 		}
-		b.addSecret(m, src(hd), ctx.stage, in.Index, loc)
+		all = append(all, found{m: m, value: at(vals, i), source: src(hd), loc: loc})
 	}
 	for _, c := range r.Commands {
-		for _, m := range b.det.ScanArgv(c.Argv) {
+		ms, vals := b.scanned(b.det.ScanArgv(c.Argv))
+		for i, m := range ms {
 			line, hd := lines.line(c.Line)
 			from, to := line, line
 			if !hd {
 				from, to = node.StartLine, cmdEnd
 			}
-			b.addSecret(m, src(hd), ctx.stage, in.Index, b.findMasked(from, to, m.Masked, b.src.location(line, line)))
+			all = append(all, found{m: m, value: at(vals, i), source: src(hd), loc: b.findMasked(from, to, m.Masked, b.src.location(line, line))})
 		}
 	}
+	for _, f := range pruneNested(all) {
+		b.addSecret(f.m, f.source, ctx.stage, in.Index, f.loc)
+	}
+}
+
+func at(vals []string, i int) string {
+	if i < len(vals) {
+		return vals[i]
+	}
+	return ""
 }
 
 // findMasked places a match whose position in the source is not known
