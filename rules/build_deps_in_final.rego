@@ -7,6 +7,11 @@
 #   an attacker who gets code execution a ready toolchain to build exploits.
 #   Removing them in a later RUN does not help: the files stay in the earlier
 #   layer that is still shipped.
+#
+#   Dockerfiles that build a development environment are exempt, because there
+#   the toolchain is the point: files under a `.devcontainer/` directory (VS
+#   Code dev containers) and files named `Dockerfile.dev`, `Dockerfile.devel`
+#   (also with `-` instead of `.`), `dev.Dockerfile` or `*.dev.Dockerfile`.
 # custom:
 #   id: HL1002
 #   name: build-deps-in-final
@@ -104,6 +109,7 @@ toolchain_image(f, root) := v if {
 	v := toolchain_runtimes[f.image.runtime]
 } else := v if {
 	v := toolchain_repos[repo_name(root)]
+	not toolchain_free_variant(root)
 }
 
 else := ".NET SDK image" if {
@@ -116,6 +122,15 @@ else := "JDK image: use a JRE image at runtime" if {
 }
 
 repo_name(root) := lib.basename(lib.str(root.base.ref.repository))
+
+# toolchain_free_variant(root): tags of a toolchain repository that carry no
+# compilers. buildpack-deps:<suite>-curl adds only curl, wget and CA
+# certificates and :<suite>-scm adds the version-control tools on top; only
+# the bare buildpack-deps:<suite> tag installs gcc, make and the -dev packages.
+toolchain_free_variant(root) if {
+	repo_name(root) == "buildpack-deps"
+	regex.match(`(^|-)(curl|scm)$`, lower(lib.str(root.base.ref.tag)))
+}
 
 # --- package matching ---------------------------------------------------------
 

@@ -179,3 +179,18 @@ test_devcontainer_skipped if {
 	count(findings(object.union(d, {"file": "docker/Dockerfile.dev"}))) == 0
 	count(findings(object.union(d, {"file": "docker/Dockerfile"}))) == 2
 }
+
+test_buildpack_deps_curl_scm_variants_ok if {
+	count(findings(one("buildpack-deps:bookworm-curl", fx.debian, []))) == 0
+	count(findings(one("buildpack-deps:noble-scm", fx.ubuntu, []))) == 0
+	count(findings(one("buildpack-deps:curl", fx.debian, []))) == 0
+	count(findings(one("buildpack-deps:scm", fx.debian, []))) == 0
+}
+
+test_buildpack_deps_full_flagged if {
+	some f in findings(one("buildpack-deps:bookworm", fx.debian, []))
+	f.key == "toolchain-image"
+	contains(f.msg, "build dependencies image")
+	count(findings(one("buildpack-deps", fx.debian, []))) == 1
+	count(findings(one("buildpack-deps:curl-bookworm-extra", fx.debian, []))) == 1
+}

@@ -2,7 +2,8 @@
 # title: Credential file copied into the image
 # description: |
 #   COPY/ADD puts files into a layer of the image, and every layer ships: a
-#   private key, .npmrc, .netrc, cloud credentials or a .env file copied into
+#   private key (including SSH host keys), .npmrc, .netrc, an htpasswd file,
+#   Terraform variables, cloud credentials or a .env file copied into
 #   the final image can be extracted by anyone who can pull it, even if a later
 #   RUN deletes the file. Build-time credentials belong in secret mounts and
 #   runtime credentials in the orchestrator's secret store.
@@ -89,7 +90,7 @@ credential(path) := min(whats) if {
 # common case, a file that is not a credential, costs one regex match instead
 # of one per pattern. Spelled out rather than built with concat so that it is
 # not rebuilt for every document; test_any_patterns_in_sync keeps them equal.
-any_name_pattern := `(?:\.(p12|pfx|jks|keystore)$)|(?:\.(pem|key|ppk)$)|(?:^\.(ssh|aws|kube|gnupg)$)|(?:^\.env(\.[a-z0-9_-]+)?$)|(?:^\.git-credentials$)|(?:^\.htpasswd$)|(?:^\.netrc$)|(?:^\.npmrc$)|(?:^\.pgpass$)|(?:^\.pypirc$)|(?:^credentials\.json$)|(?:^id_(rsa|dsa|ecdsa|ed25519)(\*)?$)|(?:^kubeconfig$)|(?:^secrets?\.ya?ml$)|(?:service[-_]?account.*\.json$)`
+any_name_pattern := `(?:\.(p12|pfx|jks|keystore)$)|(?:\.(pem|key|ppk)$)|(?:\.auto\.tfvars(\.json)?$)|(?:^(.*\.)?htpasswd$)|(?:^\.(ssh|aws|kube|gnupg)$)|(?:^\.env(\.[a-z0-9_-]+)?$)|(?:^\.git-credentials$)|(?:^\.netrc$)|(?:^\.npmrc$)|(?:^\.pgpass$)|(?:^\.pypirc$)|(?:^credentials\.json$)|(?:^id_(rsa|dsa|ecdsa|ed25519)(\*)?$)|(?:^kubeconfig$)|(?:^secrets?\.ya?ml$)|(?:^ssh_host_(\*|([a-z0-9*]+_)?key\*?)$)|(?:^terraform\.tfvars(\.json)?$)|(?:service[-_]?account.*\.json$)`
 
 any_path_pattern := `(?:(^|/)\.aws/credentials$)|(?:(^|/)\.docker/config\.json$)|(?:(^|/)\.kube/config$)`
 
@@ -106,7 +107,10 @@ name_patterns := {
 	`service[-_]?account.*\.json$`: "service account key",
 	`^kubeconfig$`: "kubeconfig",
 	`^\.env(\.[a-z0-9_-]+)?$`: "environment file",
-	`^\.htpasswd$`: "htpasswd file",
+	`^(.*\.)?htpasswd$`: "htpasswd file",
+	`^ssh_host_(\*|([a-z0-9*]+_)?key\*?)$`: "SSH host private key",
+	`^terraform\.tfvars(\.json)?$`: "Terraform variables file",
+	`\.auto\.tfvars(\.json)?$`: "Terraform variables file",
 	`^secrets?\.ya?ml$`: "secrets file",
 	`^\.(ssh|aws|kube|gnupg)$`: "credential directory",
 }

@@ -34,6 +34,17 @@ test_positive_names if {
 	flagged(".htpasswd")
 	flagged("config/secrets.yml")
 	flagged(".ssh")
+	flagged("ssh_host_rsa_key")
+	flagged("keys/ssh_host_ed25519_key")
+	flagged("./keys/ssh_host_*_key*")
+	flagged("ssh_host_*")
+	flagged("ssh_host_key")
+	flagged("htpasswd")
+	flagged("nginx/site.htpasswd")
+	flagged("terraform.tfvars")
+	flagged("infra/terraform.tfvars.json")
+	flagged("prod.auto.tfvars")
+	flagged("*.auto.tfvars")
 }
 
 test_negative_names if {
@@ -49,6 +60,18 @@ test_negative_names if {
 	not flagged("nginx_signing.key")
 	not flagged("config.json")
 	not flagged(".dockerignore")
+	not flagged("ssh_host_rsa_key.pub")
+	not flagged("keys/ssh_host_*_key.pub")
+	not flagged("ssh_host_keys.sh")
+	not flagged("htpasswd.sh")
+	not flagged("terraform.tfvars.example")
+	not flagged("variables.tf")
+	not flagged("main.tf")
+}
+
+test_ssh_host_key_message if {
+	some f in findings(one([fx.copy(0, 2, ["./keys/ssh_host_*_key*"], "/etc/ssh/", "", -1)]))
+	contains(f.msg, "./keys/ssh_host_*_key* (SSH host private key)")
 }
 
 test_remote_add_key_ok if {

@@ -2,7 +2,8 @@
 # title: glibc binaries in a musl (Alpine) image
 # description: |
 #   Alpine-based images use musl libc. Programs linked against glibc (built in a
-#   Debian/Ubuntu stage, or downloaded as "linux-gnu"/"manylinux" builds) look
+#   Debian/Ubuntu stage and taken with COPY --from or RUN --mount=from, or
+#   downloaded as "linux-gnu"/"manylinux" builds) look
 #   for /lib64/ld-linux-x86-64.so.2 and fail with a confusing "not found", or
 #   worse, run through compatibility shims such as gcompat with subtle
 #   differences in DNS resolution, locale and threading behaviour. Such images
@@ -63,6 +64,74 @@ deny contains r if {
 		"key": sprintf("%s:%s", [kind, concat(",", sort(copied))]),
 	}
 }
+
+# --- (a') native code used from a glibc stage through RUN --mount=from= -------
+
+# A bind mount of a build stage is the COPY --from of BuildKit's RUN: the RUN
+# copies (cp, install, tar ...) what it needs from the mount into the image.
+# The paths judged are the mounted stage's paths the RUN's commands name
+# (mount source plus the part below the mount target), with the same
+# native-vs-asset judgement as COPY --from.
+deny contains r if {
+	musl_final
+	f := lib.final_stage
+	some x in lib.final_runs
+	some m in lib.list(x.instr.run.mounts)
+	lib.str(m.type) in {"bind", ""}
+	m.from_stage >= 0
+	src := input.stages[m.from_stage]
+	src.image.libc == "glibc"
+	some kind, what in native_builds(src)
+	used := sort({p | some p in mount_paths(x.instr.run, m); copies_native(kind, p)})
+	count(used) > 0
+	r := {
+		"msg": sprintf("%s: RUN --mount=from=%s uses %s, %s in %s on %s (glibc), in a musl-based final image (%s); glibc-linked code fails to load on musl", [lib.stage_label(x.stage), m.from, concat(", ", used), what, lib.stage_label(src.index), lib.base_image_name(src), lib.base_image_name(f)]),
+		"location": x.instr.location,
+		"stage": x.stage,
+		"key": sprintf("mount:%s:%s", [kind, concat(",", used)]),
+	}
+}
+
+# mount_paths(run, m): the paths of the mounted stage that the commands of
+# the RUN name through the mount target; when no command word does (the path
+# is built in a variable) but the script mentions the target, the mount source.
+mount_paths(run, m) := ps if {
+	ps := {p |
+		some c in lib.commands(run)
+		some w in lib.list(c.argv)
+		p := mount_path(m, lib.strip_quotes(w))
+	}
+	count(ps) > 0
+} else := {lib.str(m.source)} if {
+	lib.str(m.source) != ""
+	t := mount_target(m)
+	contains(lib.str(run.script), t)
+} else := set()
+
+mount_target(m) := t if {
+	t := trim_right(lib.str(m.target), "/")
+	t != ""
+}
+
+mount_path(m, w) := source_path(m, "") if w == mount_target(m)
+
+mount_path(m, w) := source_path(m, rel) if {
+	t := mount_target(m)
+	startswith(w, concat("", [t, "/"]))
+	rel := substring(w, count(t), -1)
+}
+
+# source_path(m, rel): the path in the mounted stage (rel starts with "/" or
+# is empty); trailing "/", "/." and "/*" name the directory itself.
+source_path(m, rel) := p if {
+	joined := concat("", [trim_right(lib.str(m.source), "/"), rel])
+	trimmed := regex.replace(joined, `(/\.?|/\*)+$`, "")
+	p := default_root(trimmed)
+}
+
+default_root(p) := "/" if p == ""
+
+else := p
 
 native_builds(src) := {kind: what |
 	some kind, what in all_kinds

@@ -205,3 +205,66 @@ test_download_url_in_shell_variable if {
 	d := fx.doc([fx.stage(0, "", 1, fx.image_base("alpine:3.20"), fx.alpine, [r], fx.runtime({}), [0], true)], [])
 	count(findings(d)) == 1
 }
+
+# --- RUN --mount=from=<glibc stage> -------------------------------------------
+
+bind(from, from_stage, source, target) := {"type": "bind", "from": from, "from_stage": from_stage, "source": source, "target": target}
+
+mount_run(script, argvs, mounts) := fx.run_x(0, 6, script, [fx.command(a) | some a in argvs], [], {"mounts": mounts})
+
+go_builder := [go_build("go build -o /app .", ["go", "build", "-o", "/app", "."], {})]
+
+test_mount_from_go_stage_flagged if {
+	r := mount_run("cp /mnt/app /usr/local/bin/app", [["cp", "/mnt/app", "/usr/local/bin/app"]], [bind("builder", 0, "/app", "/mnt/app")])
+	d := two(fx.golang, "golang:1.22", go_builder, {}, fx.alpine, "alpine:3.20", [r])
+	lines(d) == {6}
+	some f in findings(d)
+	contains(f.msg, "RUN --mount=from=builder uses /app, built with Go with cgo enabled")
+	f.key == "mount:go:/app"
+}
+
+test_mount_whole_stage_path_below_target if {
+	r := mount_run("install -m 0755 /build/out/app /usr/local/bin/", [["install", "-m", "0755", "/build/out/app", "/usr/local/bin/"]], [bind("builder", 0, "", "/build/")])
+	d := two(fx.golang, "golang:1.22", go_builder, {}, fx.alpine, "alpine:3.20", [r])
+	some f in findings(d)
+	f.key == "mount:go:/out/app"
+}
+
+test_mount_path_in_variable_uses_source if {
+	r := mount_run("BIN=/mnt/app; cp \"$BIN\" /usr/local/bin/", [["cp", "", "/usr/local/bin/"]], [bind("builder", 0, "/app", "/mnt/app")])
+	d := two(fx.golang, "golang:1.22", go_builder, {}, fx.alpine, "alpine:3.20", [r])
+	count(findings(d)) == 1
+}
+
+test_mount_from_cgo_disabled_stage_ok if {
+	b := [go_build("CGO_ENABLED=0 go build -o /app .", ["go", "build", "-o", "/app", "."], {"CGO_ENABLED": "0"})]
+	r := mount_run("cp /mnt/app /usr/local/bin/app", [["cp", "/mnt/app", "/usr/local/bin/app"]], [bind("builder", 0, "/app", "/mnt/app")])
+	count(findings(two(fx.golang, "golang:1.22", b, {}, fx.alpine, "alpine:3.20", [r]))) == 0
+}
+
+test_mount_assets_ok if {
+	npm := fx.run(0, 3, "npm ci && npm run build", [fx.command(["npm", "ci"]), fx.command(["npm", "run", "build"])], [])
+	r := mount_run("cp -r /dist/. /usr/share/nginx/html/", [["cp", "-r", "/dist/.", "/usr/share/nginx/html/"]], [bind("builder", 0, "/src/dist", "/dist")])
+	count(findings(two(fx.node_debian, "node:20", [npm], {}, fx.nginx_alpine, "nginx:1.27-alpine", [r]))) == 0
+
+	# node_modules through the same kind of mount is native code.
+	r2 := mount_run("cp -r /m/node_modules /app/", [["cp", "-r", "/m/node_modules", "/app/"]], [bind("builder", 0, "/src", "/m")])
+	count(findings(two(fx.node_debian, "node:20", [npm], {}, fx.node_alpine, "node:20-alpine", [r2]))) == 1
+}
+
+test_mount_config_from_go_stage_ok if {
+	r := mount_run("cp /cfg/default.yaml /etc/app/", [["cp", "/cfg/default.yaml", "/etc/app/"]], [bind("builder", 0, "/src/config", "/cfg")])
+	count(findings(two(fx.golang, "golang:1.22", go_builder, {}, fx.alpine, "alpine:3.20", [r]))) == 0
+}
+
+test_mount_not_used_or_not_bind_ok if {
+	unused := mount_run("apk add --no-cache curl", [["apk", "add", "--no-cache", "curl"]], [bind("builder", 0, "/app", "/mnt/app")])
+	count(findings(two(fx.golang, "golang:1.22", go_builder, {}, fx.alpine, "alpine:3.20", [unused]))) == 0
+	sec := mount_run("cp /run/secrets/app /tmp/x", [["cp", "/run/secrets/app", "/tmp/x"]], [{"type": "secret", "from_stage": -1, "target": "/run/secrets/app"}])
+	count(findings(two(fx.golang, "golang:1.22", go_builder, {}, fx.alpine, "alpine:3.20", [sec]))) == 0
+}
+
+test_mount_into_glibc_final_ok if {
+	r := mount_run("cp /mnt/app /usr/local/bin/app", [["cp", "/mnt/app", "/usr/local/bin/app"]], [bind("builder", 0, "/app", "/mnt/app")])
+	count(findings(two(fx.golang, "golang:1.22", go_builder, {}, fx.debian, "debian:12-slim", [r]))) == 0
+}

@@ -42,6 +42,7 @@ deny contains r if {
 	e := lib.final_exec
 	not lib.exec_starts_init(e)
 	not init_in_cmd_after_script
+	not lib.final_inherited_init
 	p := pid1(e)
 	r := {
 		"msg": sprintf("%s: %s starts %s as PID 1 without an init, so signals may be ignored and zombie processes are not reaped%s", [lib.stage_label(f.index), which(f), p, installed_note]),
@@ -55,9 +56,17 @@ which(f) := "ENTRYPOINT" if is_object(f.runtime.entrypoint)
 
 else := "CMD"
 
-pid1(e) := sprintf("%s (shell form, running %s)", [lib.basename(lib.exec_argv(e)[0]), program_of(e)]) if e.form == "shell"
-
-else := lib.basename(lib.exec_argv(e)[0])
+# pid1(e): what runs as PID 1. A shell string that execs its program
+# (`CMD exec /app`, `sh -c "cd /app && exec app"`) hands PID 1 over to it.
+pid1(e) := p if {
+	s := lib.shell_c_string(e)
+	lib.exec_replaces_shell(s)
+	p := lib.main_program(s)
+} else := sprintf("%s (shell form, running %s)", [lib.basename(lib.exec_argv(e)[0]), program_of(e)]) if {
+	e.form == "shell"
+} else := sprintf("%s (running %s through -c)", [lib.basename(lib.exec_argv(e)[0]), program_of(e)]) if {
+	lib.shell_c_string(e)
+} else := lib.basename(lib.exec_argv(e)[0])
 
 program_of(e) := p if {
 	argv := lib.exec_argv(e)

@@ -102,3 +102,39 @@ test_windows_fact_skips if {
 	d2 := fx.doc([fx.stage(0, "", 1, fx.image_base("example/base:1"), fx.unknown, [], fx.runtime({"cmd": fx.exec_form(["node", "app.js"], 0, 3)}), [0], true)], [])
 	count(findings(d2)) == 1
 }
+
+# `CMD exec /app`: the shell execs the program, which then is PID 1.
+test_shell_form_exec_names_program if {
+	fs := findings(one([], {"cmd": fx.shell_form("exec /app --port 80", 0, 5)}))
+	some f in fs
+	contains(f.msg, "CMD starts app as PID 1")
+	not contains(f.msg, "shell form")
+	f.key == "app"
+}
+
+test_exec_form_sh_c_names_program if {
+	some f in findings(one([], {"entrypoint": fx.exec_form(["/bin/sh", "-c", "cd /srv && exec python app.py"], 0, 4)}))
+	contains(f.msg, "ENTRYPOINT starts python as PID 1")
+	some g in findings(one([], {"entrypoint": fx.exec_form(["/bin/sh", "-c", "python app.py"], 0, 4)}))
+	contains(g.msg, "starts sh (running python through -c)")
+}
+
+linuxserver := fx.info({"known": true, "shell": true, "entry": "linuxserver"})
+
+jupyter := fx.info({"known": true, "distro": "ubuntu", "family": "debian", "libc": "glibc", "package_manager": "apt", "user": "1000", "runtime": "python", "entry": "jupyter-docker-stacks"})
+
+base_doc(ref, img, rt) := fx.doc([fx.stage(0, "", 1, fx.image_base(ref), img, [], fx.runtime(rt), [0], true)], [])
+
+# The base image's ENTRYPOINT is an init (s6-overlay /init, tini) that the
+# CMD runs under.
+test_inherited_base_init_ok if {
+	count(findings(base_doc("lscr.io/linuxserver/nginx:1.26.1", linuxserver, {"cmd": fx.exec_form(["/app/run"], 0, 3)}))) == 0
+	count(findings(base_doc("quay.io/jupyter/base-notebook:2024-05-27", jupyter, {"cmd": fx.exec_form(["start-notebook.py", "--IdentityProvider.token=''"], 0, 3)}))) == 0
+	count(findings(base_doc("jupyter/scipy-notebook:latest", jupyter, {"cmd": fx.exec_form(["start-notebook.py"], 0, 3)}))) == 0
+}
+
+test_inherited_base_init_replaced_by_entrypoint if {
+	rt := {"entrypoint": fx.exec_form(["jupyter", "lab"], 0, 3)}
+	count(findings(base_doc("quay.io/jupyter/base-notebook:2024-05-27", jupyter, rt))) == 1
+	count(findings(base_doc("jupyter/notebook:latest", fx.unknown, {"cmd": fx.exec_form(["jupyter", "notebook"], 0, 3)}))) == 1
+}

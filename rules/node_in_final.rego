@@ -7,6 +7,11 @@
 #   behind add hundreds of megabytes and a steady stream of CVEs to an image
 #   that never executes JavaScript at runtime, and npm gives an attacker an
 #   easy way to fetch and run code.
+#
+#   Dockerfiles that build a development environment are exempt, because there
+#   the toolchain is the point: files under a `.devcontainer/` directory (VS
+#   Code dev containers) and files named `Dockerfile.dev`, `Dockerfile.devel`
+#   (also with `-` instead of `.`), `dev.Dockerfile` or `*.dev.Dockerfile`.
 # custom:
 #   id: HL1003
 #   name: node-in-final

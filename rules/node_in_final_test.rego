@@ -132,3 +132,13 @@ test_java_app_flagged if {
 	d := one("eclipse-temurin:21-jre", fx.info({"known": true, "family": "debian", "libc": "glibc", "runtime": "java"}), [npm_build], {"entrypoint": fx.exec_form(["java", "-jar", "/app/app.jar"], 0, 9)})
 	count(findings(d)) == 1
 }
+
+# Development environments are exempt (documented in the rule description).
+test_dev_environment_exempt if {
+	d := one("python:3.12-slim", fx.python_slim, [apt_node, npm_build], {"cmd": gunicorn})
+	count(findings(object.union(d, {"file": ".devcontainer/Dockerfile"}))) == 0
+	count(findings(object.union(d, {"file": "docker/Dockerfile.dev"}))) == 0
+	count(findings(object.union(d, {"file": "web.dev.Dockerfile"}))) == 0
+	count(findings(object.union(d, {"file": "docker/Dockerfile.prod"}))) == 2
+	count(findings(object.union(d, {"file": "devtools/Dockerfile"}))) == 2
+}

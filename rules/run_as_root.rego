@@ -50,7 +50,7 @@ deny contains r if {
 	not lib.root_stage(f).base.unresolved
 	not drops_privileges
 	r := {
-		"msg": sprintf("no USER instruction: the final image (%s) runs as root; its base image %s %s", [lib.stage_label(f.index), lib.base_image_name(f), base_note(f)]),
+		"msg": no_user_msg(f),
 		"location": f.location,
 		"stage": f.index,
 		"key": "no-user",
@@ -75,6 +75,27 @@ deny contains r if {
 	}
 }
 
+# A USER whose value expands to an empty user name (`USER ${DEBUG:+root}`
+# with DEBUG unset, `USER :1000`) is root: BuildKit writes the empty user into
+# the image config, replacing the base image's user, and the runtime falls
+# back to UID 0. A USER that depends on an ARG without a value is unresolved
+# instead (the value comes from --build-arg) and is not judged.
+deny contains r if {
+	f := lib.final_stage
+	not f.windows
+	u := f.runtime.user
+	is_object(u)
+	not u.unresolved
+	trim_space(lib.str(u.user)) == ""
+	not drops_privileges
+	r := {
+		"msg": sprintf("the final image runs as root: USER %s in %s expands to an empty user name (%q), which means root (it also replaces the base image's user)", [u.raw, lib.stage_label(u.stage), lib.str(u.value)]),
+		"location": u.location,
+		"stage": u.stage,
+		"key": sprintf("user-empty:%s", [u.raw]),
+	}
+}
+
 # Images whose entrypoint starts as root to drop privileges itself are not
 # reported: the docker-library pattern (an entrypoint script that re-executes
 # the service with gosu/su-exec/setpriv) and service supervisors (s6-overlay
@@ -89,6 +110,10 @@ drops_privileges if {
 	lib.is_script(p)
 	privilege_drop_tool
 }
+
+# The ENTRYPOINT inherited from the base image is a supervisor that drops
+# privileges (LinuxServer.io's s6-overlay /init).
+drops_privileges if lib.final_inherited_init.drops_privileges
 
 drop_tools := {"gosu", "su-exec", "setpriv", "s6-setuidgid", "chpst", "setuidgid"}
 
@@ -113,9 +138,11 @@ privilege_drop_tool if {
 	t in lib.final_copy_basenames
 }
 
-base_note(f) := "defaults to root" if f.image.known == true
-
-else := "is not known to set a non-root user (add USER, or declare the image's user in the configuration)"
+# no_user_msg(f): only a known base image is known to default to root; for
+# an unknown one the finding says what it rests on.
+no_user_msg(f) := sprintf("no USER instruction: the final image (%s) runs as root; its base image %s defaults to root", [lib.stage_label(f.index), lib.base_image_name(f)]) if {
+	f.image.known == true
+} else := sprintf("no USER instruction: the final image (%s) runs as root unless its base image %s sets a non-root USER; hardline does not know that image (add USER, or declare the image's user in the configuration)", [lib.stage_label(f.index), lib.base_image_name(f)])
 
 root_default(f) if image_user(f) == ""
 

@@ -134,3 +134,81 @@ test_gosu_but_direct_program_flagged if {
 	rt := {"cmd": fx.exec_form(["python", "app.py"], 0, 6)}
 	count(findings(single("debian:12-slim", fx.debian, [r], rt))) == 1
 }
+
+# USER ${DEBUG:+root} with DEBUG declared without a value expands to "" (not
+# unresolved): BuildKit sets an empty user, which is root.
+test_user_expands_to_empty_is_root if {
+	u := object.union(fx.eff_user("", 0, 4), {"raw": "${DEBUG:+root}"})
+	d := single("alpine:3.20", fx.alpine, [], {"user": u})
+	lines(d) == {4}
+	some r in findings(d)
+	contains(r.msg, "USER ${DEBUG:+root} in stage 0 expands to an empty user name")
+	r.key == "user-empty:${DEBUG:+root}"
+}
+
+# The empty USER replaces a non-root user of the base image.
+test_user_empty_over_nonroot_base if {
+	u := object.union(fx.eff_user("", 0, 4), {"raw": "${DEBUG:+root}"})
+	d := single("gcr.io/distroless/static:nonroot", fx.distroless_nonroot, [], {"user": u})
+	lines(d) == {4}
+}
+
+test_user_empty_name_with_group if {
+	u := object.union(fx.eff_user(":1000", 0, 4), {"raw": "${U}:1000", "user": ""})
+	d := single("alpine:3.20", fx.alpine, [], {"user": u})
+	lines(d) == {4}
+}
+
+# USER ${RUNUSER} with an ARG without default: the value comes from
+# --build-arg, the facts mark it unresolved; no finding.
+test_user_unresolved_arg_without_default_ok if {
+	u := object.union(fx.eff_user("", 0, 4), {"raw": "${RUNUSER}", "unresolved": true})
+	d := single("alpine:3.20", fx.alpine, [], {"user": u})
+	count(findings(d)) == 0
+}
+
+test_user_expands_to_nonroot_ok if {
+	u := object.union(fx.eff_user("app", 0, 4), {"raw": "${DEBUG:-app}"})
+	count(findings(single("alpine:3.20", fx.alpine, [], {"user": u}))) == 0
+}
+
+# Unknown base image: the message says what the finding rests on.
+test_unknown_base_message_hedged if {
+	some r in findings(single("registry.example.com/team/base:1", fx.unknown, [], {}))
+	contains(r.msg, "runs as root unless its base image registry.example.com/team/base:1 sets a non-root USER")
+	r.key == "no-user"
+}
+
+test_known_base_message_definite if {
+	some r in findings(single("python:3.12-slim", fx.python_slim, [], {}))
+	contains(r.msg, "runs as root; its base image python:3.12-slim defaults to root")
+	not contains(r.msg, "unless")
+}
+
+linuxserver := fx.info({"known": true, "shell": true, "entry": "linuxserver"})
+
+jupyter := fx.info({"known": true, "distro": "ubuntu", "family": "debian", "libc": "glibc", "package_manager": "apt", "user": "1000", "runtime": "python", "entry": "jupyter-docker-stacks"})
+
+# LinuxServer.io images run as root and their inherited s6-overlay /init
+# starts the services as abc.
+test_linuxserver_inherited_s6_init_ok if {
+	count(findings(single("lscr.io/linuxserver/nginx:1.26.1", linuxserver, [], {}))) == 0
+	count(findings(single("linuxserver/plex", linuxserver, [], {"cmd": fx.exec_form(["/app/run"], 0, 3)}))) == 0
+}
+
+# Overriding the ENTRYPOINT replaces s6's /init: root again.
+test_linuxserver_entrypoint_override_flagged if {
+	rt := {"entrypoint": fx.exec_form(["/app/server"], 0, 3)}
+	count(findings(single("lscr.io/linuxserver/nginx:1.26.1", linuxserver, [], rt))) == 1
+}
+
+test_linuxserver_explicit_init_ok if {
+	rt := {"entrypoint": fx.exec_form(["/init"], 0, 3)}
+	count(findings(single("lscr.io/linuxserver/baseimage-alpine:3.20", fx.alpine, [], rt))) == 0
+}
+
+test_jupyter_nonroot_ok_user_root_flagged if {
+	count(findings(single("quay.io/jupyter/base-notebook:2024-05-27", jupyter, [], {}))) == 0
+	d := single("quay.io/jupyter/base-notebook:2024-05-27", jupyter, [fx.user(0, 2, "root")], {"user": fx.eff_user("root", 0, 2)})
+	lines(d) == {2}
+}

@@ -43,3 +43,48 @@ test_onbuild_flagged if {
 test_env_sources_not_this_rule if {
 	count(findings(fx.doc([b, f], [fx.secret("env", 1, 10, "X"), fx.secret("arg", -1, 1, "Y")]))) == 0
 }
+
+# --- ADD URLs and the commands of CMD, ENTRYPOINT and HEALTHCHECK --------------
+
+test_add_url_credentials if {
+	s := object.union(fx.secret("add", 1, 10, ""), {"rule": "url-basic-auth", "description": "Credentials in URL", "masked": "s3cr…(12 chars)"})
+	fs := findings(fx.doc([b, f], [s]))
+	count(fs) == 1
+	some x in fs
+	x.location.start_line == 10
+	contains(x.msg, "hard-coded in an ADD URL in stage 1")
+	contains(x.msg, "ADD records the URL in the image history")
+}
+
+test_runtime_command_sources if {
+	secrets := [
+		object.union(fx.secret("cmd", 1, 11, "--password"), {"fingerprint": "c1"}),
+		object.union(fx.secret("entrypoint", 1, 12, ""), {"fingerprint": "e1"}),
+		object.union(fx.secret("healthcheck", 1, 13, "Authorization"), {"fingerprint": "h1"}),
+	]
+	fs := findings(fx.doc([b, f], secrets))
+	{x.key | some x in fs} == {"c1", "e1", "h1"}
+	some c in fs
+	c.key == "c1"
+	contains(c.msg, "hard-coded in the CMD command (--password) in stage 1")
+	contains(c.msg, "CMD is stored in the image configuration")
+	some e in fs
+	e.key == "e1"
+	contains(e.msg, "the ENTRYPOINT command in stage 1")
+	some h in fs
+	h.key == "h1"
+	h.location.start_line == 13
+	contains(h.msg, "the HEALTHCHECK command (Authorization)")
+	contains(h.msg, "HEALTHCHECK is stored in the image configuration")
+}
+
+test_runtime_sources_in_builder_stage_flagged if {
+	fs := findings(fx.doc([b, f], [fx.secret("cmd", 0, 5, "")]))
+	some x in fs
+	x.stage == 0
+	contains(x.msg, "in stage 0 (\"build\")")
+}
+
+test_unknown_source_not_this_rule if {
+	count(findings(fx.doc([b, f], [fx.secret("label", 1, 10, "X"), fx.secret("workdir", 1, 11, "")]))) == 0
+}

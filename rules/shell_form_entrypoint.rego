@@ -1,11 +1,15 @@
 # METADATA
-# title: ENTRYPOINT or CMD in shell form
+# title: ENTRYPOINT or CMD runs the application under a shell
 # description: |
 #   In shell form (`CMD node server.js`) Docker runs `/bin/sh -c "..."`, so the
 #   shell is PID 1 and the application is its child. `docker stop` sends SIGTERM
 #   to the shell, which does not forward it: the application never gets to shut
 #   down cleanly and is killed with SIGKILL after the timeout. A shell-form
-#   ENTRYPOINT also silently ignores CMD and `docker run` arguments.
+#   ENTRYPOINT also silently ignores CMD and `docker run` arguments. The exec
+#   form does not help when all it runs is a shell
+#   (`ENTRYPOINT ["/bin/sh", "-c", "/app"]`): the shell is still PID 1. A
+#   command string whose (last) command is started with `exec`, or that sets
+#   up its own signal handling with `trap`, is not reported.
 # custom:
 #   id: HL1005
 #   name: shell-form-entrypoint
@@ -38,7 +42,8 @@ deny contains r if {
 	e := lib.final_exec
 	e.form == "shell"
 	s := shell_string(e)
-	not regex.match(`^\s*exec\s`, s)
+	not lib.exec_replaces_shell(s)
+	not lib.handles_signals(s)
 	kind := which(f)
 	r := {
 		"msg": sprintf("%s: %s is in shell form, so %s runs as a child of %s and does not receive SIGTERM from docker stop; use the exec form (JSON array) or prefix the command with exec", [lib.stage_label(f.index), kind, first_program(s), shell_name(e)]),
@@ -47,6 +52,28 @@ deny contains r if {
 		"key": kind,
 	}
 }
+
+# Exec form that only starts a shell (`ENTRYPOINT ["/bin/sh", "-c", "/app"]`)
+# has the same problem: the shell is PID 1.
+deny contains r if {
+	f := lib.final_stage
+	not f.windows
+	e := lib.final_exec
+	e.form == "exec"
+	s := lib.shell_c_string(e)
+	not lib.exec_replaces_shell(s)
+	not lib.handles_signals(s)
+	kind := which(f)
+	argv := lib.exec_argv(e)
+	r := {
+		"msg": sprintf("%s: %s is in exec form but runs %s, so %s runs as a child of %s and does not receive SIGTERM from docker stop; run the program directly in the JSON array or prefix the command string with exec", [lib.stage_label(f.index), kind, shell_prefix(argv), first_program(s), lib.basename(argv[0])]),
+		"location": e.location,
+		"stage": e.stage,
+		"key": sprintf("%s:shell-c", [kind]),
+	}
+}
+
+shell_prefix(argv) := concat(" ", array.slice(argv, 0, lib.dash_c_index(argv) + 1))
 
 which(f) := "ENTRYPOINT" if is_object(f.runtime.entrypoint)
 

@@ -69,3 +69,48 @@ test_message_names_main_program if {
 	some f in findings(one({"cmd": fx.shell_form("set -e; cd /app && npm start", 0, 4)}))
 	contains(f.msg, "so npm runs")
 }
+
+# --- exec form that only starts a shell ----------------------------------------
+
+test_exec_form_sh_c_entrypoint_flagged if {
+	fs := findings(one({"entrypoint": fx.exec_form(["/bin/sh", "-c", "/app"], 0, 3)}))
+	count(fs) == 1
+	some f in fs
+	f.location.start_line == 3
+	f.key == "ENTRYPOINT:shell-c"
+	contains(f.msg, "ENTRYPOINT is in exec form but runs /bin/sh -c, so app runs as a child of sh")
+}
+
+test_exec_form_sh_c_cmd_without_entrypoint_flagged if {
+	fs := findings(one({"cmd": fx.exec_form(["bash", "-ec", "cd /srv && node server.js"], 0, 4)}))
+	some f in fs
+	f.key == "CMD:shell-c"
+	contains(f.msg, "so node runs")
+}
+
+test_exec_form_sh_c_with_exec_ok if {
+	count(findings(one({"entrypoint": fx.exec_form(["/bin/sh", "-c", "exec /app"], 0, 3)}))) == 0
+	count(findings(one({"cmd": fx.exec_form(["sh", "-c", "cd /srv && exec node server.js"], 0, 3)}))) == 0
+	count(findings(one({"cmd": fx.exec_form(["sh", "-c", "exec node server.js 2>&1"], 0, 3)}))) == 0
+}
+
+test_exec_form_sh_c_cmd_after_entrypoint_ok if {
+	# CMD only supplies arguments to the exec-form ENTRYPOINT.
+	rt := {"entrypoint": fx.exec_form(["/app"], 0, 3), "cmd": fx.exec_form(["sh", "-c", "/app"], 0, 4)}
+	count(findings(one(rt))) == 0
+}
+
+test_sh_c_with_trap_ok if {
+	s := "trap 'kill -TERM $pid' TERM; node server.js & pid=$!; wait $pid"
+	count(findings(one({"entrypoint": fx.exec_form(["/bin/sh", "-c", s], 0, 3)}))) == 0
+	count(findings(one({"cmd": fx.shell_form(s, 0, 3)}))) == 0
+}
+
+test_shell_form_last_command_exec_ok if {
+	count(findings(one({"cmd": fx.shell_form("cd /app && exec npm start", 0, 4)}))) == 0
+	count(findings(one({"cmd": fx.shell_form("exec_server --port 80", 0, 4)}))) == 1
+}
+
+test_sh_script_argument_not_shell_c if {
+	count(findings(one({"entrypoint": fx.exec_form(["/bin/sh", "/entrypoint.sh"], 0, 3)}))) == 0
+}

@@ -166,6 +166,26 @@ func TestLookupDefault(t *testing.T) {
 		{"bitnami/redis:7.2", want{distro: "debian", family: "debian", libc: "glibc", pm: "apt", user: "1001"}},
 		{"docker.io/bitnami/postgresql:16-debian-12", want{distro: "debian", family: "debian", libc: "glibc", pm: "apt", user: "1001"}},
 		{"bitnami/minideb:bookworm", want{distro: "debian", family: "debian", libc: "glibc", pm: "apt"}},
+		{"public.ecr.aws/bitnami/redis:7.2", want{distro: "debian", family: "debian", libc: "glibc", pm: "apt", user: "1001"}},
+		// Bitnami language runtimes and tools set no USER.
+		{"bitnami/node:22", want{distro: "debian", family: "debian", libc: "glibc", pm: "apt", entry: "bitnami"}},
+		{"bitnami/python:3.12-debian-12", want{distro: "debian", family: "debian", libc: "glibc", pm: "apt"}},
+		{"docker.io/bitnami/php-fpm:8.3", want{distro: "debian", family: "debian", libc: "glibc", pm: "apt"}},
+		{"bitnami/kubectl:1.30", want{distro: "debian", family: "debian", libc: "glibc", pm: "apt", user: "1001"}},
+
+		// Jupyter Docker Stacks run as jovyan (uid 1000).
+		{"quay.io/jupyter/base-notebook:2024-05-27", want{distro: "ubuntu", family: "debian", libc: "glibc", pm: "apt", user: "1000", runtime: "python", entry: "jupyter-docker-stacks"}},
+		{"quay.io/jupyter/docker-stacks-foundation", want{distro: "ubuntu", family: "debian", libc: "glibc", pm: "apt", user: "1000", runtime: "python"}},
+		{"jupyter/scipy-notebook:ubuntu-22.04", want{distro: "ubuntu", family: "debian", libc: "glibc", pm: "apt", user: "1000", runtime: "python"}},
+		{"jupyter/datascience-notebook:python-3.11", want{distro: "ubuntu", family: "debian", libc: "glibc", pm: "apt", user: "1000", runtime: "python"}},
+
+		// LinuxServer.io: root, s6-overlay drops privileges; distro only for the base images.
+		{"lscr.io/linuxserver/nginx:1.26.1", want{user: "", shell: "y", entry: "linuxserver"}},
+		{"linuxserver/plex", want{shell: "y", entry: "linuxserver"}},
+		{"ghcr.io/linuxserver/baseimage-alpine:3.20", want{distro: "alpine", family: "alpine", libc: "musl", pm: "apk", shell: "y"}},
+		{"lscr.io/linuxserver/baseimage-alpine-nginx:3.20", want{distro: "alpine", family: "alpine", libc: "musl", pm: "apk", shell: "y"}},
+		{"lscr.io/linuxserver/baseimage-ubuntu:noble", want{distro: "ubuntu", family: "debian", libc: "glibc", pm: "apt", shell: "y"}},
+		{"lscr.io/linuxserver/baseimage-debian:bookworm", want{distro: "debian", family: "debian", libc: "glibc", pm: "apt", shell: "y"}},
 
 		// Tag-only variants apply to images nobody knows.
 		{"mycorp/app:1.4-alpine", want{distro: "alpine", family: "alpine", libc: "musl", pm: "apk"}},

@@ -89,7 +89,7 @@ type builder struct {
 	// vals receives the values of the latest scan, one per match, in
 	// order (see scanned); they are only compared, never stored.
 	vals []string
-	doc     *Document
+	doc  *Document
 
 	raw []rawStage
 	// stageNames maps lower-cased stage names to the last stage with that

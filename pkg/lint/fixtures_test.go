@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -159,7 +160,11 @@ func TestRuleFixtures(t *testing.T) {
 			})
 		}
 	}
-	// Every built-in rule needs at least one positive end-to-end fixture.
+	// Every built-in rule needs at least one positive end-to-end fixture
+	// (only checkable when no -run filter skipped some fixtures).
+	if f := flag.Lookup("test.run"); f != nil && f.Value.String() != "" {
+		return
+	}
 	for _, r := range eng.Rules() {
 		if r.Builtin && contains(r.Inputs, "dockerfile") && covered[r.ID] == 0 && !t.Failed() {
 			t.Errorf("rule %s (%s) has no positive fixture under testdata/rules/", r.ID, r.Name)

@@ -268,6 +268,27 @@ is_shell_c(argv) if {
 	i + 1 < count(argv)
 }
 
+# shell_c_string(e): the command string of an exec whose argv is a shell
+# with -c (shell form, or exec form such as ["/bin/sh", "-c", "..."]).
+shell_c_string(e) := argv[dash_c_index(argv) + 1] if {
+	argv := exec_argv(e)
+	is_shell_c(argv)
+}
+
+# exec_replaces_shell(s): the shell string hands PID 1 over to the program:
+# it starts with `exec`, or its last simple command does
+# (`cd /app && exec node server.js`).
+exec_replaces_shell(s) if regex.match(`^exec\s`, trim_space(s))
+
+exec_replaces_shell(s) if {
+	parts := regex.split(`\s*(&&|\|\||;|\||\n)\s*`, trim_space(s))
+	regex.match(`^exec\s`, parts[count(parts) - 1])
+}
+
+# handles_signals(s): the shell string installs a trap, a deliberate
+# signal-forwarding wrapper.
+handles_signals(s) if regex.match(`(^|[;&|\s])trap\s`, s)
+
 # invocations(argv): the commands an exec argv starts, as word lists: the
 # argv itself, or for `sh -c "..."` each simple command of the string.
 invocations(argv) := [strip_prefix(argv)] if not is_shell_c(argv)
@@ -350,6 +371,40 @@ final_exec_programs := exec_programs(final_exec)
 
 # final_image_programs: image_programs(final_stage).
 final_image_programs := image_programs(final_stage)
+
+# Base images whose own ENTRYPOINT is an init, inherited by an image that
+# sets no ENTRYPOINT of its own (its CMD then runs under that init). Keyed by
+# a glob on the familiar name of the root base image (base.ref.name); the
+# knowledge entries of the same images are in pkg/baseimage/knowledge.yaml.
+#   LinuxServer.io: ENTRYPOINT ["/init"], s6-overlay, which also starts each
+#     service under the unprivileged abc user (PUID/PGID).
+#   Jupyter Docker Stacks: ENTRYPOINT ["tini", "-g", "--", "start.sh"].
+init_entrypoint_images := {
+	"linuxserver/*": {"init": "s6-overlay /init", "drops_privileges": true},
+	"lscr.io/linuxserver/*": {"init": "s6-overlay /init", "drops_privileges": true},
+	"ghcr.io/linuxserver/*": {"init": "s6-overlay /init", "drops_privileges": true},
+	"jupyter/*-notebook": {"init": "tini", "drops_privileges": false},
+	"jupyter/docker-stacks-foundation": {"init": "tini", "drops_privileges": false},
+	"quay.io/jupyter/*-notebook": {"init": "tini", "drops_privileges": false},
+	"quay.io/jupyter/docker-stacks-foundation": {"init": "tini", "drops_privileges": false},
+}
+
+# inherited_init(s): what the base image's init ENTRYPOINT is, when stage s
+# inherits it (no ENTRYPOINT in s's chain); undefined otherwise.
+inherited_init(s) := v if {
+	not is_object(s.runtime.entrypoint)
+	name := lower(str(root_stage(s).base.ref.name))
+	name != ""
+	vs := [v |
+		some pattern, v in init_entrypoint_images
+		glob.match(pattern, ["/"], name)
+	]
+	count(vs) > 0
+	v := vs[0]
+}
+
+# final_inherited_init: inherited_init(final_stage).
+final_inherited_init := inherited_init(final_stage)
 
 # Process supervisors start services from configuration, not from argv.
 supervisors := {"supervisord", "s6-svscan", "s6-supervise", "runsvdir", "runit", "runit-init", "systemd", "init", "my_init"}
