@@ -360,7 +360,7 @@ func TestConfigErrors(t *testing.T) {
 		want         []string
 	}{
 		{"unknown key", "fail-on: low\nrules:\n  disabel: [HL1004]\n", []string{".hardline.yaml:3:", "disabel"}},
-		{"unknown rule", "rules:\n  disable: [HL9999]\n", []string{".hardline.yaml", "unknown rule HL9999"}},
+		{"unknown rule", "rules:\n  disable: [HL9999]\n", []string{".hardline.yaml:2:", "unknown rule HL9999"}},
 		{"unknown rule in ignore", "ignore:\n  - rules: [not-a-rule]\n    reason: x\n", []string{"not-a-rule"}},
 		{"bad fail-on", "fail-on: sometimes\n", []string{".hardline.yaml", "fail-on"}},
 		{"ignore without reason", "ignore:\n  - rules: [HL1001]\n", []string{".hardline.yaml", "reason"}},

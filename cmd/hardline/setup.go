@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -89,7 +90,11 @@ func (c *commonFlags) engine(ctx context.Context, cfg *config.Config) (*policy.E
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return nil, fail(exitError, "%s: unknown rule %s (see 'hardline rules list')", cfg.Path, strings.Join(unknown, ", "))
+		where := cfg.Path
+		if line := cfg.LineOf(unknown[0]); line > 0 {
+			where = fmt.Sprintf("%s:%d", cfg.Path, line)
+		}
+		return nil, fail(exitError, "%s: unknown rule %s (see 'hardline rules list')", where, strings.Join(unknown, ", "))
 	}
 	return eng, nil
 }

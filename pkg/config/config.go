@@ -40,6 +40,9 @@ type Config struct {
 
 	// Path is the file the configuration was read from ("" for defaults).
 	Path string `yaml:"-"`
+	// raw is the file's text, to point errors found later (an unknown rule
+	// id, known only once rules are loaded) at a line.
+	raw []byte
 }
 
 // Rules selects and tunes rules by id or name.
@@ -111,7 +114,7 @@ func Load(path string) (*Config, error) {
 // Parse parses configuration data; path is used in error messages and to
 // resolve relative paths.
 func Parse(path string, data []byte) (*Config, error) {
-	c := &Config{Path: path}
+	c := &Config{Path: path, raw: data}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return c, nil
 	}
@@ -306,6 +309,22 @@ func (c *Config) Suppression(r *finding.Rule, file string) *finding.Suppression 
 		return &finding.Suppression{Kind: "config", Reason: ig.Reason, Source: filepath.ToSlash(src)}
 	}
 	return nil
+}
+
+// LineOf returns the first line of the configuration file that mentions
+// word as a whole YAML scalar (bare or quoted), or 0.
+func (c *Config) LineOf(word string) int {
+	for i, line := range strings.Split(string(c.raw), "\n") {
+		if j := strings.Index(line, "#"); j >= 0 {
+			line = line[:j]
+		}
+		for _, f := range strings.FieldsFunc(line, func(r rune) bool { return strings.ContainsRune(" \t[],:{}\"'", r) }) {
+			if f == word {
+				return i + 1
+			}
+		}
+	}
+	return 0
 }
 
 // KnownRuleRefs returns the rule ids/names the configuration mentions, so the

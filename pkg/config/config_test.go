@@ -96,3 +96,15 @@ func TestFindWalksUp(t *testing.T) {
 		t.Fatalf("missing file: %v", err)
 	}
 }
+
+func TestLineOf(t *testing.T) {
+	cfg, err := Parse(".hardline.yaml", []byte("fail-on: low\nrules:\n  disable: [HL1001, \"HL9999\"] # HL4242 in a comment\n  severity:\n    run-as-root: high\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for word, want := range map[string]int{"HL9999": 3, "HL1001": 3, "run-as-root": 5, "HL4242": 0, "HL999": 0} {
+		if got := cfg.LineOf(word); got != want {
+			t.Errorf("LineOf(%q) = %d, want %d", word, got, want)
+		}
+	}
+}
