@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -106,25 +107,6 @@ func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
 	if err != nil {
 		return fail(exitError, "--fail-on: %v", err)
 	}
-	// Compiling the rules is most of a one-file run; load the secret rule
-	// set and the base-image table on another core meanwhile (both are
-	// lazily initialised and safe to warm concurrently).
-	go func() {
-		secrets.Default().Prepare()
-		baseimage.Default()
-	}()
-	eng, err := f.engine(cmd.Context(), cfg)
-	if err != nil {
-		return err
-	}
-	if err := checkTags(eng, f.tags); err != nil {
-		return err
-	}
-	table, err := baseImages(cfg)
-	if err != nil {
-		return err
-	}
-
 	inputs, discoverErrs := lint.Discover(args, cfg.Excluded)
 	for i := range inputs {
 		if inputs[i].Path != "-" {
@@ -144,6 +126,32 @@ func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
 	}
 	if len(inputs) == 0 && len(discoverErrs) == 0 {
 		fmt.Fprintf(s.err, "hardline: no Dockerfiles found under %s\n", strings.Join(args, ", "))
+	}
+
+	// Compiling the rules is most of a one-file run; load the secret rule
+	// set and the base-image table on another core meanwhile (both are
+	// lazily initialised and safe to warm concurrently).
+	go func() {
+		secrets.Default().Prepare()
+		baseimage.Default()
+	}()
+	// With one or two inputs (a pre-commit hook, an editor), compiling the
+	// rules dominates: split it over two cores. Batch runs keep a single
+	// compiler, which evaluates the shared library once per document.
+	compilers := 1
+	if len(inputs) <= 2 && runtime.GOMAXPROCS(0) >= 2 {
+		compilers = 2
+	}
+	eng, err := f.engine(cmd.Context(), cfg, compilers)
+	if err != nil {
+		return err
+	}
+	if err := checkTags(eng, f.tags); err != nil {
+		return err
+	}
+	table, err := baseImages(cfg)
+	if err != nil {
+		return err
 	}
 
 	l := lint.New(lint.Options{Engine: eng, Config: cfg, BuildArgs: buildArgs, Target: f.target, BaseImages: table, Tags: f.tags})

@@ -38,7 +38,7 @@ func newRulesListCmd(s streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			eng, err := c.engine(cmd.Context(), cfg)
+			eng, err := c.engine(cmd.Context(), cfg, 1)
 			if err != nil {
 				return err
 			}
@@ -147,7 +147,7 @@ func newRulesDocCmd(s streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			eng, err := c.engine(cmd.Context(), cfg)
+			eng, err := c.engine(cmd.Context(), cfg, 1)
 			if err != nil {
 				return err
 			}

@@ -343,7 +343,7 @@ func singleQuery(tb testing.TB, e *Engine) rego.PreparedEvalQuery {
 	tb.Helper()
 	srcs, _ := sourcesFor(Options{Builtin: mapFS(benchRules)})
 	rs := load(srcs, false)
-	c, err := compile(rs, false, false)
+	c, err := compile(rs.modules, false, false)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -48,6 +48,13 @@ type Options struct {
 	// Print receives the output of print() calls in rules. When nil, print
 	// calls are removed at compile time so that they cost nothing.
 	Print io.Writer
+	// Compilers splits the embedded rules over this many compilers, each
+	// with the shared library, compiled concurrently. Compilation is most of
+	// a one-file run, so 2 makes such runs faster on two cores; evaluation
+	// then computes the library once per compiler, so batch runs should
+	// keep the default (1). Custom rules always use one compiler, since a
+	// custom rule may refer to another's package.
+	Compilers int
 }
 
 // Result is one element of a rule's deny set.
@@ -75,16 +82,23 @@ type Engine struct {
 	// ...) once per document instead of once per rule, which is most of the
 	// evaluation cost. Queries are prepared lazily per selection; a run
 	// uses one selection, so this is prepared once per process.
-	compiler *ast.Compiler
-	store    storage.Store
-	print    io.Writer
-	groupsMu sync.Mutex
-	groups   map[string]*groupQuery
+	compilers []*ast.Compiler
+	ruleComp  []int // compiler index of each rule, parallel to rules
+	store     storage.Store
+	print     io.Writer
+	groupsMu  sync.Mutex
+	groups    map[string]*groupQuery
 }
 
-// groupQuery evaluates the deny sets of several rules at once; vars[i] is
-// the query variable bound to rules[idx[i]].deny.
+// groupQuery evaluates the deny sets of several rules, one query per
+// compiler that holds some of them.
 type groupQuery struct {
+	parts []groupPart
+}
+
+// groupPart is one prepared query; vars[k] is the query variable bound to
+// rules[idx[k]].deny.
+type groupPart struct {
 	pq   rego.PreparedEvalQuery
 	idx  []int
 	vars []string
@@ -104,19 +118,24 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	// Only the rules embedded in this binary are trusted to have passed
 	// every compiler check at test time.
 	trusted := opts.Builtin == nil && !opts.NoBuiltin && len(opts.ExtraDirs) == 0
-	compiler, err := compile(rs, opts.Print != nil, trusted)
+	n := 1
+	if trusted {
+		n = max(1, min(opts.Compilers, len(rs.rules)))
+	}
+	compilers, ruleComp, err := compileParts(rs, n, opts.Print != nil, trusted)
 	if err != nil {
 		return nil, err
 	}
 
 	e := &Engine{
-		examples: map[string]Examples{},
-		warnings: rs.warnings,
-		timeout:  cmp.Or(opts.Timeout, DefaultTimeout),
-		setName:  setName(opts),
-		compiler: compiler,
-		print:    opts.Print,
-		groups:   map[string]*groupQuery{},
+		examples:  map[string]Examples{},
+		warnings:  rs.warnings,
+		timeout:   cmp.Or(opts.Timeout, DefaultTimeout),
+		setName:   setName(opts),
+		compilers: compilers,
+		ruleComp:  ruleComp,
+		print:     opts.Print,
+		groups:    map[string]*groupQuery{},
 	}
 	store := inmem.NewWithOpts(inmem.OptRoundTripOnWrite(false))
 	e.store = store
@@ -126,7 +145,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		if m.examples != (Examples{}) {
 			e.examples[m.rule.ID] = m.examples
 		}
-		pq, err := prepare(ctx, compiler, store, caps, m.module.mod.Package.Path, opts.Print)
+		pq, err := prepare(ctx, compilers[ruleComp[len(e.rules)-1]], store, caps, m.module.mod.Package.Path, opts.Print)
 		if err != nil {
 			return nil, fmt.Errorf("policy: preparing %s (%s): %w", m.rule.ID, m.rule.File, err)
 		}
@@ -135,10 +154,66 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	return e, nil
 }
 
-// compile compiles every loaded module in one sandboxed, strict compiler.
-func compile(rs *ruleSet, printEnabled, trusted bool) (*ast.Compiler, error) {
-	modules := make(map[string]*ast.Module, len(rs.modules))
+// compileParts compiles the rule set in n compilers concurrently: rule i
+// (in ID order) goes to compiler i%n, and every compiler gets all library
+// modules. It returns the compilers and each rule's compiler index.
+func compileParts(rs *ruleSet, n int, printEnabled, trusted bool) ([]*ast.Compiler, []int, error) {
+	if n <= 1 {
+		c, err := compile(rs.modules, printEnabled, trusted)
+		if err != nil {
+			return nil, nil, err
+		}
+		return []*ast.Compiler{c}, make([]int, len(rs.rules)), nil
+	}
+	part := map[*sourceModule]int{}
+	ruleComp := make([]int, len(rs.rules))
+	for i, m := range rs.rules {
+		part[m.module] = i % n
+		ruleComp[i] = i % n
+	}
+	groups := make([][]*sourceModule, n)
 	for _, sm := range rs.modules {
+		if p, isRule := part[sm]; isRule {
+			groups[p] = append(groups[p], sm)
+			continue
+		}
+		for p := range groups {
+			groups[p] = append(groups[p], sm)
+		}
+	}
+	compilers := make([]*ast.Compiler, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for p := range groups {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Each compiler rewrites its modules in place, so each gets
+			// its own copies of the shared library modules.
+			mods := make([]*sourceModule, len(groups[p]))
+			for i, sm := range groups[p] {
+				cp := *sm
+				if _, isRule := part[sm]; !isRule {
+					cp.mod = sm.mod.Copy()
+				}
+				mods[i] = &cp
+			}
+			compilers[p], errs[p] = compile(mods, printEnabled, trusted)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return compilers, ruleComp, nil
+}
+
+// compile compiles modules in one sandboxed, strict compiler.
+func compile(mods []*sourceModule, printEnabled, trusted bool) (*ast.Compiler, error) {
+	modules := make(map[string]*ast.Module, len(mods))
+	for _, sm := range mods {
 		modules[sm.name] = sm.mod
 	}
 	c := newCompiler(printEnabled)
@@ -293,20 +368,22 @@ func (e *Engine) evalGroup(ctx context.Context, selected []int, value ast.Value)
 			err = fmt.Errorf("evaluation panicked: %v", p)
 		}
 	}()
-	rs, err := g.pq.Eval(ctx, rego.EvalParsedInput(value))
-	if err != nil {
-		return nil, err
-	}
-	if len(rs) == 0 {
-		return nil, nil
-	}
-	for k, i := range g.idx {
-		rule := &e.rules[i]
-		res, err := decodeDeny(rule, rs[0].Bindings[g.vars[k]])
+	for _, part := range g.parts {
+		rs, err := part.pq.Eval(ctx, rego.EvalParsedInput(value))
 		if err != nil {
-			return nil, fmt.Errorf("policy: rule %s (%s): %w", rule.ID, rule.File, err)
+			return nil, err
 		}
-		out = append(out, res...)
+		if len(rs) == 0 {
+			continue
+		}
+		for k, i := range part.idx {
+			rule := &e.rules[i]
+			res, err := decodeDeny(rule, rs[0].Bindings[part.vars[k]])
+			if err != nil {
+				return nil, fmt.Errorf("policy: rule %s (%s): %w", rule.ID, rule.File, err)
+			}
+			out = append(out, res...)
+		}
 	}
 	return out, nil
 }
@@ -322,23 +399,47 @@ func (e *Engine) group(ctx context.Context, selected []int) (*groupQuery, error)
 	if g, ok := e.groups[key.String()]; ok {
 		return g, nil
 	}
-	g := &groupQuery{idx: slices.Clone(selected)}
-	body := make(ast.Body, 0, len(selected))
-	for k, i := range selected {
+	g := &groupQuery{}
+	for c := range e.compilers {
+		var idx []int
+		for _, i := range selected {
+			if e.ruleComp[i] == c {
+				idx = append(idx, i)
+			}
+		}
+		if len(idx) == 0 {
+			continue
+		}
+		part, err := e.preparePart(ctx, e.compilers[c], idx)
+		if err != nil {
+			return nil, err
+		}
+		g.parts = append(g.parts, part)
+	}
+	e.groups[key.String()] = g
+	return g, nil
+}
+
+// preparePart prepares one query binding the deny sets of rules idx, all
+// held by compiler c.
+func (e *Engine) preparePart(ctx context.Context, c *ast.Compiler, idx []int) (groupPart, error) {
+	part := groupPart{idx: idx}
+	body := make(ast.Body, 0, len(idx))
+	for k, i := range idx {
 		v := fmt.Sprintf("__hardline_r%d", k)
-		g.vars = append(g.vars, v)
+		part.vars = append(part.vars, v)
 		// v = data.<pkg>.deny; a partial set is always defined (possibly
 		// empty), so one rule without findings never hides the others.
 		ref := e.rules[i].Package
 		pkgRef, err := ast.ParseRef(ref)
 		if err != nil {
-			return nil, fmt.Errorf("policy: rule %s: bad package %q: %w", e.rules[i].ID, ref, err)
+			return part, fmt.Errorf("policy: rule %s: bad package %q: %w", e.rules[i].ID, ref, err)
 		}
 		body = append(body, ast.Equality.Expr(ast.VarTerm(v), ast.NewTerm(pkgRef.Append(ast.StringTerm("deny")))))
 	}
 	args := []func(*rego.Rego){
 		rego.ParsedQuery(body),
-		rego.Compiler(e.compiler),
+		rego.Compiler(c),
 		rego.Store(e.store),
 		rego.Capabilities(sandboxCapabilities()),
 		rego.SetRegoVersion(ast.RegoV1),
@@ -351,11 +452,10 @@ func (e *Engine) group(ctx context.Context, selected []int) (*groupQuery, error)
 	}
 	pq, err := rego.New(args...).PrepareForEval(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("policy: preparing rule query: %w", err)
+		return part, fmt.Errorf("policy: preparing rule query: %w", err)
 	}
-	g.pq = pq
-	e.groups[key.String()] = g
-	return g, nil
+	part.pq = pq
+	return part, nil
 }
 
 // evalEach evaluates rules one at a time; used to attribute an error.
