@@ -55,3 +55,27 @@ func TestDiscover(t *testing.T) {
 		t.Errorf("want one missing-path error, got %+v", errs)
 	}
 }
+
+func TestReadLimited(t *testing.T) {
+	dir := t.TempDir()
+	small := filepath.Join(dir, "Dockerfile")
+	if err := os.WriteFile(small, []byte("FROM scratch\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := readLimited(small); err != nil || string(b) != "FROM scratch\n" {
+		t.Fatalf("readLimited = %q, %v", b, err)
+	}
+	big := filepath.Join(dir, "big")
+	if err := os.WriteFile(big, make([]byte, MaxFileSize+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readLimited(big); err == nil || !strings.Contains(err.Error(), "limit") {
+		t.Fatalf("oversized file: %v", err)
+	}
+	if _, err := readLimited(dir); err == nil || err.Error() != "is a directory" {
+		t.Fatalf("directory: %v", err)
+	}
+	if _, err := readLimited(filepath.Join(dir, "missing")); err == nil || err.Error() != "no such file or directory" {
+		t.Fatalf("missing: %v", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"sort"
@@ -264,31 +265,18 @@ func readLimited(path string) ([]byte, error) {
 		return nil, errors.New(statMessage(err))
 	}
 	defer f.Close()
-	st, err := f.Stat()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, errors.New("is a directory")
+	}
+	// Read one byte past the limit to tell "exactly at" from "over".
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, errors.New(statMessage(err))
 	}
-	if st.IsDir() {
-		return nil, errors.New("is a directory")
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("file is larger than the %d-byte limit for a Dockerfile", MaxFileSize)
 	}
-	if st.Size() > MaxFileSize {
-		return nil, fmt.Errorf("file is %d bytes, larger than the %d-byte limit for a Dockerfile", st.Size(), MaxFileSize)
-	}
-	buf := make([]byte, 0, st.Size()+1)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if len(buf) > MaxFileSize {
-			return nil, fmt.Errorf("file is larger than the %d-byte limit for a Dockerfile", MaxFileSize)
-		}
-		if err != nil {
-			break
-		}
-	}
-	return buf, nil
+	return data, nil
 }
 
 // redactKnown masks the exact secret values the facts builder found in this
