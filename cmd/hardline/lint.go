@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -212,12 +211,11 @@ func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
 func writeReport(s streams, f *lintFlags, run *report.Run) error {
 	color := f.format == "text" && f.output == "" && s.outIsTerminal && !f.noColor && os.Getenv("NO_COLOR") == ""
 	opts := report.Options{Color: color, Verbose: f.verbose}
+	// report.Write renders the whole report before writing it, so an error
+	// never leaves half a report behind.
+	write := func(w io.Writer) error { return report.Write(w, f.format, run, opts) }
 	if f.output == "" {
-		w := bufio.NewWriter(s.out)
-		if err := report.Write(w, f.format, run, opts); err != nil {
-			return fail(exitError, "writing report: %v", err)
-		}
-		if err := w.Flush(); err != nil {
+		if err := write(s.out); err != nil {
 			return fail(exitError, "writing report: %v", err)
 		}
 		return nil
@@ -225,12 +223,21 @@ func writeReport(s streams, f *lintFlags, run *report.Run) error {
 	// Devices, pipes and other non-regular files (/dev/null, /dev/stdout,
 	// a FIFO) are written in place: renaming over them would replace them.
 	if st, err := os.Stat(f.output); err == nil && !st.Mode().IsRegular() {
-		return writeInPlace(f.output, f.format, run, opts)
+		out, err := os.OpenFile(f.output, os.O_WRONLY, 0)
+		if err == nil {
+			err = write(out)
+			if cerr := out.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			return fail(exitError, "cannot write %s: %v", f.output, err)
+		}
+		return nil
 	}
-	// Write to a temporary file and rename, so a failed run never leaves a
-	// truncated SARIF file for the upload step to choke on.
-	dir := filepath.Dir(f.output)
-	tmp, err := os.CreateTemp(dir, ".hardline-*.tmp")
+	// Regular files: write a temporary file and rename it, so a failed run
+	// never leaves a truncated SARIF file for the upload step to choke on.
+	tmp, err := os.CreateTemp(filepath.Dir(f.output), ".hardline-*.tmp")
 	if err != nil {
 		return fail(exitError, "cannot write %s: %v", f.output, err)
 	}
@@ -238,40 +245,15 @@ func writeReport(s streams, f *lintFlags, run *report.Run) error {
 	// CreateTemp makes the file 0600; a report is not secret (values are
 	// masked) and CI upload steps may run as another user.
 	_ = tmp.Chmod(0o644)
-	bw := bufio.NewWriter(tmp)
-	if err := report.Write(bw, f.format, run, opts); err != nil {
-		tmp.Close()
-		return fail(exitError, "writing report: %v", err)
+	err = write(tmp)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return fail(exitError, "cannot write %s: %v", f.output, err)
+	if err == nil {
+		err = os.Rename(tmp.Name(), f.output)
 	}
-	if err := tmp.Close(); err != nil {
-		return fail(exitError, "cannot write %s: %v", f.output, err)
-	}
-	if err := os.Rename(tmp.Name(), f.output); err != nil {
-		return fail(exitError, "cannot write %s: %v", f.output, err)
-	}
-	return nil
-}
-
-func writeInPlace(path, format string, run *report.Run, opts report.Options) error {
-	out, err := os.OpenFile(path, os.O_WRONLY, 0)
 	if err != nil {
-		return fail(exitError, "cannot write %s: %v", path, err)
-	}
-	bw := bufio.NewWriter(out)
-	if err := report.Write(bw, format, run, opts); err != nil {
-		out.Close()
-		return fail(exitError, "writing report: %v", err)
-	}
-	if err := bw.Flush(); err != nil {
-		out.Close()
-		return fail(exitError, "cannot write %s: %v", path, err)
-	}
-	if err := out.Close(); err != nil {
-		return fail(exitError, "cannot write %s: %v", path, err)
+		return fail(exitError, "cannot write %s: %v", f.output, err)
 	}
 	return nil
 }
