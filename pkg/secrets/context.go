@@ -271,6 +271,20 @@ func (d *Detector) ScanArgv(argv []string) []Match {
 			if hdr := headerSecret(v); hdr != "" {
 				a.addIn(ruleCLIHeader, i, hdr, headerName(v))
 			}
+		case cmd == "curl" && curlUserInCluster(w) > 0:
+			// -fsSLu user:pass, or -fsu'user:pass' glued: -u ends a
+			// cluster of curl's boolean short options.
+			u := curlUserInCluster(w)
+			v, vi := trimQuotes(w[u+1:]), 0
+			if u == len(w)-1 {
+				if !hasNext {
+					break
+				}
+				v, vi = trimQuotes(next), 1
+			}
+			if pw, off, ok := userPassword(v); ok {
+				a.addWordOff(ruleCLIPassword, i, vi, off, pw, "-u")
+			}
 		case (cmd == "http" || cmd == "https" || cmd == "xh") && (name == "-a" || name == "--auth"):
 			v, vi := optValue(w, val, hasEq, next, hasNext, "-a")
 			if pw, off, ok := userPassword(v); ok {
@@ -337,6 +351,28 @@ func (a *argvScan) addWordOff(r *rule, word, vi, off int, secret, key string) {
 		return
 	}
 	a.addIn(r, word+1, secret, key)
+}
+
+// curlBoolShort are curl's common short options that take no value; only
+// they may precede -u in a cluster (after a value-taking one such as -o, the
+// rest of the word is that option's value, not -u).
+const curlBoolShort = "fsSLkvqiIOnNRGgjlpZM0123456#"
+
+// curlUserInCluster returns the index of 'u' in a curl short-option cluster
+// like "-fsSLu", or -1. "-u…" itself is handled with the plain option.
+func curlUserInCluster(w string) int {
+	if len(w) < 3 || w[0] != '-' || w[1] == '-' || w[1] == 'u' {
+		return -1
+	}
+	for i := 1; i < len(w); i++ {
+		switch {
+		case w[i] == 'u':
+			return i
+		case !strings.ContainsRune(curlBoolShort, rune(w[i])):
+			return -1
+		}
+	}
+	return -1
 }
 
 // optValue returns an option's value: glued ("-uVALUE", "--user=VALUE") or

@@ -174,6 +174,8 @@ func TestScanArgv(t *testing.T) {
 		{"curl -u", []string{"curl", "-u", "alice:" + pw, "https://x"}, "cli-password", "-u", 15},
 		{"curl --user", []string{"curl", "--user", "alice:" + pw, "https://x"}, "cli-password", "-u", 19},
 		{"curl -uUSER:PASS", []string{"curl", "-ualice:" + pw, "https://x"}, "cli-password", "-u", 14},
+		{"curl -fsSLu USER:PASS", []string{"curl", "-fsSLu", "alice:" + pw, "https://x"}, "cli-password", "-u", 19},
+		{"curl -fsuUSER:PASS", []string{"curl", "-fsualice:" + pw, "https://x"}, "cli-password", "-u", 16},
 		{"curl bearer header", []string{"curl", "-H", "Authorization: Bearer " + tok, "https://x"}, "cli-auth-header", "Authorization", 31},
 		{"curl basic header", []string{"curl", "-H", "Authorization: Basic dXNlcjpTM2NyM3RQYXNzdzByZA==", "https://x"}, "cli-auth-header", "Authorization", 30},
 		{"curl x-api-key", []string{"curl", "-H", "X-Api-Key: " + tok, "https://x"}, "cli-auth-header", "X-Api-Key", 20},
@@ -213,6 +215,9 @@ func TestScanArgv(t *testing.T) {
 		argv []string
 	}{
 		{"curl -u user only", []string{"curl", "-u", "alice", "https://x"}},
+		// -o takes the rest of the cluster as its file name: no -u here.
+		{"curl -fsou is an output file", []string{"curl", "-fsou", "alice:Zq8xK29vLp4TqW8e", "https://x"}},
+		{"curl cluster without u", []string{"curl", "-fsSL", "alice:Zq8xK29vLp4TqW8e"}},
 		{"curl -u variables", []string{"curl", "-u", "$USER:$PASS", "https://x"}},
 		{"curl -u braced variables", []string{"curl", "-u", "${USER}:${PASS}", "https://x"}},
 		{"curl -u placeholder", []string{"curl", "-u", "user:changeme", "https://x"}},
