@@ -31,14 +31,26 @@ func IsDockerfileName(name string) bool {
 	return false
 }
 
-// notDockerfileExt are extensions that make "Dockerfile.<ext>" documentation,
-// an editor's swap or backup file, or a patch artefact rather than a
-// Dockerfile variant like Dockerfile.dev (walking a tree must not turn a
-// README into a parse error).
-var notDockerfileExt = map[string]bool{
-	".md": true, ".txt": true, ".rst": true, ".adoc": true, ".html": true,
-	".swp": true, ".swo": true, ".bak": true, ".orig": true, ".rej": true, ".tmp": true, ".old": true,
-	".json": true, ".yml": true, ".yaml": true, ".sh": true, ".patch": true, ".diff": true, ".log": true,
+// notDockerfileExt are extensions that make "dockerfile.<ext>" something
+// other than a Dockerfile variant like Dockerfile.dev: documentation, source
+// code about Dockerfiles (dockerfile.go, dockerfile.rego, dockerfile.vim),
+// configuration, templates that are rendered before building, and editor or
+// patch leftovers. Walking a tree must not turn those into parse errors;
+// naming such a file explicitly still lints it.
+var notDockerfileExt = map[string]bool{}
+
+func init() {
+	for _, e := range strings.Fields(`
+		.md .txt .rst .adoc .html .htm .pdf
+		.swp .swo .bak .orig .rej .tmp .old .log .patch .diff
+		.json .yml .yaml .toml .ini .cfg .conf .xml .lock .mod .sum .csv .tsv .env
+		.sh .bash .ps1 .bat .cmd .go .rego .py .js .mjs .cjs .ts .tsx .jsx .rb .java .kt .scala .rs
+		.c .h .cc .cpp .hpp .cs .php .pl .pm .lua .r .swift .dart .ex .exs .erl .hs .ml .nix .tf .hcl
+		.vim .el .nanorc .sublime-syntax .tmlanguage .snippets
+		.tmpl .tpl .j2 .jinja .jinja2 .template .mustache .hbs .erb .in
+		.png .jpg .jpeg .gif .svg .ico .gz .tgz .xz .zip .tar .whl .jar`) {
+		notDockerfileExt[e] = true
+	}
 }
 
 // skipDirs are never descended into: they hold other people's Dockerfiles

@@ -8,8 +8,8 @@ import (
 )
 
 func TestIsDockerfileName(t *testing.T) {
-	yes := []string{"Dockerfile", "dockerfile", "DOCKERFILE", "Containerfile", "api.Dockerfile", "api.dockerfile", "Dockerfile.prod", "dockerfile.dev", "Containerfile.arm64", "x.containerfile"}
-	no := []string{"Dockerfile.md", "Dockerfile.swp", "dockerfile.bak", "Dockerfile~", ".#Dockerfile", "Dockerfile.dockerignore", "api.Dockerfile.dockerignore", "Dockerfiles", "MyDockerfile", "docker-compose.yml", "README.md", ".dockerignore", "Dockerfile_old"}
+	yes := []string{"Dockerfile", "dockerfile", "DOCKERFILE", "Containerfile", "api.Dockerfile", "api.dockerfile", "Dockerfile.prod", "dockerfile.dev", "Containerfile.arm64", "x.containerfile", "Dockerfile.alpine", "Dockerfile.3.12", "Dockerfile.ubuntu-22.04"}
+	no := []string{"dockerfile.go", "dockerfile.rego", "dockerfile.vim", "Dockerfile.tmpl", "Dockerfile.j2", "Dockerfile.md", "Dockerfile.swp", "dockerfile.bak", "Dockerfile~", ".#Dockerfile", "Dockerfile.dockerignore", "api.Dockerfile.dockerignore", "Dockerfiles", "MyDockerfile", "docker-compose.yml", "README.md", ".dockerignore", "Dockerfile_old"}
 	for _, n := range yes {
 		if !IsDockerfileName(n) {
 			t.Errorf("%s should be a Dockerfile", n)
