@@ -224,7 +224,7 @@ func compilePatterns(ps []string) patterns {
 		} else if strings.ContainsAny(p, "*?[{\\") {
 			// Validate once here so matching can skip doublestar's
 			// per-call validation; an invalid pattern (only possible
-			// via unvalidated With/NewTable input) never matches.
+			// via unvalidated With input) never matches.
 			if doublestar.ValidatePattern(p) {
 				c.globs = append(c.globs, p)
 			}
@@ -286,13 +286,6 @@ var defaultTable = sync.OnceValue(func() *Table {
 
 // Default returns the table built from the embedded knowledge.yaml.
 func Default() *Table { return defaultTable() }
-
-// NewTable builds a table from entries in order. Entries are not validated
-// here; use ParseEntries or ValidateEntries first (an invalid glob never
-// matches).
-func NewTable(entries []Entry) *Table {
-	return newTable(cloneEntries(entries))
-}
 
 // With returns a table in which overrides are consulted before t's entries,
 // so they win field by field. An override whose Name equals an entry of t

@@ -68,7 +68,6 @@ type Linter struct {
 	opts    Options
 	cfg     *config.Config
 	enabled func(finding.Rule) bool
-	rules   map[string]*finding.Rule
 	known   map[string]bool // lower-cased rule ids and names
 }
 
@@ -78,10 +77,8 @@ func New(opts Options) *Linter {
 	if cfg == nil {
 		cfg = &config.Config{}
 	}
-	l := &Linter{opts: opts, cfg: cfg, rules: map[string]*finding.Rule{}, known: map[string]bool{}}
+	l := &Linter{opts: opts, cfg: cfg, known: map[string]bool{}}
 	for _, r := range opts.Engine.Rules() {
-		r := r
-		l.rules[r.ID] = &r
 		l.known[strings.ToLower(r.ID)] = true
 		l.known[strings.ToLower(r.Name)] = true
 	}
@@ -122,24 +119,6 @@ type FileResult struct {
 // Result is the outcome for all inputs, in input order.
 type Result struct {
 	Files []FileResult
-}
-
-// Findings returns every finding (suppressed ones included) in report order.
-func (r *Result) Findings() []finding.Finding {
-	var out []finding.Finding
-	for _, f := range r.Files {
-		out = append(out, f.Findings...)
-	}
-	return out
-}
-
-// Errors returns every input error in input order.
-func (r *Result) Errors() []InputError {
-	var out []InputError
-	for _, f := range r.Files {
-		out = append(out, f.Errors...)
-	}
-	return out
 }
 
 // Lint lints inputs concurrently; results keep input order.

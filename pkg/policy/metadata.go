@@ -31,9 +31,6 @@ var inputKinds = []string{KindDockerfile, KindImage}
 // Frameworks are the compliance frameworks rules may reference in controls.
 var frameworks = []string{"cis-docker-1.6.0", "cis-docker-1.7.0", "nist-800-190"}
 
-// Frameworks returns the accepted control framework names, sorted.
-func Frameworks() []string { return slices.Clone(frameworks) }
-
 var (
 	idPattern   = regexp.MustCompile(`^[A-Z]{2,8}[0-9]{3,5}$`)
 	namePattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)

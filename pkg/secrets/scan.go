@@ -56,13 +56,6 @@ func (d *Detector) ruleSet() *ruleSet {
 // with spare cores can overlap it with other start-up work.
 func (d *Detector) Prepare() { d.ruleSet() }
 
-// RuleCount returns the number of active rules and how many of them come
-// from the gitleaks configuration.
-func (d *Detector) RuleCount() (total, gitleaks int) {
-	rs := d.ruleSet()
-	return len(rs.rules), rs.gitleaksRules
-}
-
 // candidate is a match before de-duplication, with the secret's span.
 type candidate struct {
 	r          *rule
