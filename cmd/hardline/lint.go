@@ -184,6 +184,11 @@ func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
 		}
 	}
 
+	return finishRun(s, f, run)
+}
+
+// finishRun writes the report and turns its summary into the exit status.
+func finishRun(s streams, f *lintFlags, run *report.Run) error {
 	if err := writeReport(s, f, run); err != nil {
 		return err
 	}

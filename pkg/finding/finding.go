@@ -110,4 +110,25 @@ type Finding struct {
 	Context     string       `json:"-"`
 	Fingerprint string       `json:"fingerprint"`
 	Suppressed  *Suppression `json:"suppressed,omitempty"`
+	// Image is set for findings about a built image.
+	Image *ImageRef `json:"image,omitempty"`
+}
+
+// ImageRef says where in a built image a finding lies.
+type ImageRef struct {
+	// Name is the image as reported (e.g. "app.tar", "registry/app:1.4").
+	Name   string `json:"name"`
+	Digest string `json:"digest"`
+	// Layer is the layer index (-1 when the finding is about the config)
+	// and LayerDigest its diff ID.
+	Layer       int    `json:"layer"`
+	LayerDigest string `json:"layer_digest"`
+	// History is the history entry responsible (-1 when unknown).
+	History int `json:"history"`
+	// Path is the file in the image, when the finding is about one.
+	Path string `json:"path"`
+	// Origin is "base" when the finding comes from the base image's
+	// layers, "own" when from the Dockerfile's own instructions, and ""
+	// when unknown (no --dockerfile).
+	Origin string `json:"origin"`
 }

@@ -18,7 +18,15 @@ func Normalize(s string) string {
 // that inserting lines above it keeps the fingerprint stable.
 func base(f *Finding) string {
 	h := sha256.New()
-	for _, part := range []string{"hardline/v1", f.RuleID, f.File, f.StageName, strconv.Itoa(stageOrdinal(f)), Normalize(f.Context), f.Key} {
+	file := f.File
+	if f.Image != nil && f.Location.StartLine == 0 {
+		// Not mapped to a Dockerfile line: the same image read from an
+		// archive, a layout or a registry, under any tag, must give the
+		// same fingerprints so that one baseline serves every way of
+		// scanning it. The path in the image is part of Context.
+		file = "image"
+	}
+	for _, part := range []string{"hardline/v1", f.RuleID, file, f.StageName, strconv.Itoa(stageOrdinal(f)), Normalize(f.Context), f.Key} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}

@@ -66,6 +66,11 @@ type Result struct {
 	// Stage is the stage index the rule reported, -1 when absent.
 	Stage int
 	Key   string
+	// Layer and History are the image layer and history entry an image
+	// rule reported (-1 when absent); Path is the file in the image.
+	Layer   int
+	History int
+	Path    string
 }
 
 // Engine is a compiled rule set. It is safe for concurrent use.
@@ -546,7 +551,7 @@ func decodeDeny(rule *finding.Rule, v any) ([]Result, error) {
 		if !ok || strings.TrimSpace(msg) == "" {
 			return nil, fmt.Errorf("deny element %s has no msg string", brief(el))
 		}
-		r := Result{Rule: rule, Message: msg, Stage: -1}
+		r := Result{Rule: rule, Message: msg, Stage: -1, Layer: -1, History: -1}
 		if loc, ok := obj["location"]; ok && loc != nil {
 			l, err := decodeLocation(loc)
 			if err != nil {
@@ -560,6 +565,25 @@ func decodeDeny(rule *finding.Rule, v any) ([]Result, error) {
 				return nil, fmt.Errorf("deny element %s: stage must be a stage index", brief(el))
 			}
 			r.Stage = n
+		}
+		for _, f := range []struct {
+			name string
+			dst  *int
+		}{{"layer", &r.Layer}, {"history", &r.History}} {
+			if v, ok := obj[f.name]; ok && v != nil {
+				n, err := intField(v)
+				if err != nil || n < -1 {
+					return nil, fmt.Errorf("deny element %s: %s must be an index", brief(el), f.name)
+				}
+				*f.dst = n
+			}
+		}
+		if p, ok := obj["path"]; ok && p != nil {
+			s, isStr := p.(string)
+			if !isStr {
+				return nil, fmt.Errorf("deny element %s: path must be a string", brief(el))
+			}
+			r.Path = s
 		}
 		if k, ok := obj["key"]; ok && k != nil {
 			s, isStr := k.(string)
@@ -641,12 +665,15 @@ func compareResults(a, b Result) int {
 		strings.Compare(a.Rule.ID, b.Rule.ID),
 		cmp.Compare(a.Location.StartLine, b.Location.StartLine),
 		cmp.Compare(a.Location.StartColumn, b.Location.StartColumn),
+		cmp.Compare(a.Layer, b.Layer),
+		strings.Compare(a.Path, b.Path),
 		strings.Compare(a.Message, b.Message),
 		strings.Compare(a.Key, b.Key),
 		// The remaining fields only make the order total.
 		cmp.Compare(a.Location.EndLine, b.Location.EndLine),
 		cmp.Compare(a.Location.EndColumn, b.Location.EndColumn),
 		cmp.Compare(a.Stage, b.Stage),
+		cmp.Compare(a.History, b.History),
 	)
 }
 

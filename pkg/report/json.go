@@ -88,6 +88,17 @@ type jsonFinding struct {
 	StageName   string           `json:"stage_name"`
 	Fingerprint string           `json:"fingerprint"`
 	Suppressed  *jsonSuppression `json:"suppressed,omitempty"`
+	Image       *jsonImage       `json:"image,omitempty"`
+}
+
+type jsonImage struct {
+	Name        string `json:"name"`
+	Digest      string `json:"digest"`
+	Layer       int    `json:"layer"`
+	LayerDigest string `json:"layer_digest"`
+	History     int    `json:"history"`
+	Path        string `json:"path"`
+	Origin      string `json:"origin"`
 }
 
 type jsonError struct {
@@ -166,6 +177,12 @@ func writeJSON(buf *bytes.Buffer, run *Run) error {
 		}
 		if sp := f.Suppressed; sp != nil {
 			jf.Suppressed = &jsonSuppression{Kind: sp.Kind, Reason: sp.Reason, Source: sp.Source}
+		}
+		if im := f.Image; im != nil {
+			// A conversion: a field added to ImageRef must join the schema
+			// deliberately.
+			ji := jsonImage(*im)
+			jf.Image = &ji
 		}
 		doc.Findings = append(doc.Findings, jf)
 	}

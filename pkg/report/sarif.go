@@ -252,6 +252,22 @@ func sarifResult(f finding.Finding, ruleIndex int) *sarif.Result {
 	if f.StageName != "" {
 		props.Add("stageName", f.StageName)
 	}
+	if im := f.Image; im != nil {
+		props.Add("image", im.Name)
+		if im.Digest != "" {
+			props.Add("imageDigest", im.Digest)
+		}
+		props.Add("layer", im.Layer)
+		if im.LayerDigest != "" {
+			props.Add("layerDigest", im.LayerDigest)
+		}
+		if im.Path != "" {
+			props.Add("pathInImage", im.Path)
+		}
+		if im.Origin != "" {
+			props.Add("origin", im.Origin)
+		}
+	}
 	res.WithProperties(props)
 
 	if sp := f.Suppressed; sp != nil {

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/spf13/cobra"
+
+	"github.com/hardline-dev/hardline/pkg/finding"
+	"github.com/hardline-dev/hardline/pkg/image/source"
+	"github.com/hardline-dev/hardline/pkg/lint"
+	"github.com/hardline-dev/hardline/pkg/report"
+	"github.com/hardline-dev/hardline/pkg/secrets"
+)
+
+type imageFlags struct {
+	lintFlags
+	platform     string
+	insecure     []string
+	dockerfile   string
+	maxFileBytes string
+	ignoreBase   bool
+}
+
+func newImageCmd(s streams) *cobra.Command {
+	var f imageFlags
+	cmd := &cobra.Command{
+		Use:   "image [flags] IMAGE...",
+		Short: "Scan built container images",
+		Long: `Scan built images: the configuration, the history and every layer, read once
+and never extracted to disk. IMAGE is one of
+
+  app.tar                 docker save archive (plain or gzipped) or OCI archive
+  DIR, oci:DIR[:TAG|@DIGEST]  OCI image layout
+  docker-archive:PATH[:REPO:TAG], oci-archive:PATH[:TAG]
+  docker-daemon:NAME[:TAG]    through the Docker Engine API (DOCKER_HOST)
+  REGISTRY/REPO[:TAG|@DIGEST] a registry, with your Docker credentials
+
+Files deleted by a later layer still ship in the image and are checked too.
+With --dockerfile, findings point at the Dockerfile instruction that made the
+layer, and findings from the base image's layers are marked as inherited.
+
+Exit status: 0 when no finding is at or above --fail-on, 1 when one is,
+2 on a usage error or when an image could not be read (the other images are
+still scanned and reported).`,
+		Example: `  hardline image app.tar
+  hardline image oci:./build/layout:1.0
+  hardline image registry.example.com/team/app:1.4 --platform linux/arm64
+  hardline image app.tar --dockerfile Dockerfile --format sarif -o hardline.sarif
+  hardline image localhost:5000/app:dev --insecure-registry localhost:5000`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runImage(cmd, s, &f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
+	fl.StringVar(&f.failOn, "fail-on", "", "lowest severity that makes the exit status 1: info, low, medium, high, critical, none (default low)")
+	fl.StringSliceVar(&f.tags, "tags", nil, "only run rules with any of these tags (comma-separated; see 'hardline rules list')")
+	fl.BoolVar(&f.noColor, "no-color", false, "disable colour (also: NO_COLOR environment variable)")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "also show suppressed findings in text output")
+	fl.StringVar(&f.platform, "platform", "", "platform to pick from a multi-platform image, os/arch[/variant] (default linux/<this machine's architecture>)")
+	fl.StringArrayVar(&f.insecure, "insecure-registry", nil, "registry HOST[:PORT] to reach over plain HTTP or with an untrusted certificate (repeatable)")
+	fl.StringVar(&f.dockerfile, "dockerfile", "", "the Dockerfile the image was built from: findings point at its lines")
+	fl.StringArrayVar(&f.buildArgs, "build-arg", nil, "build argument used for the image, to read --dockerfile as it was built (NAME=value; repeatable)")
+	fl.StringVar(&f.target, "target", "", "the --target the image was built with, to read --dockerfile as it was built")
+	fl.StringVar(&f.maxFileBytes, "max-file-size", "8MiB", "read at most this much of one file for content checks; larger files are reported as partly checked")
+	fl.BoolVar(&f.ignoreBase, "ignore-base", false, "with --dockerfile: report findings from the base image's layers as suppressed (inherited), so they never fail the run")
+	f.register(cmd)
+	return cmd
+}
+
+func runImage(cmd *cobra.Command, s streams, f *imageFlags, args []string) error {
+	start := time.Now()
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
+	if !contains(report.Formats(), f.format) {
+		return fail(exitError, "unknown --format %q (want %s)", f.format, strings.Join(report.Formats(), ", "))
+	}
+	maxBytes, err := parseSize(f.maxFileBytes)
+	if err != nil {
+		return fail(exitError, "--max-file-size: %v", err)
+	}
+	var platform *v1.Platform
+	if f.platform != "" {
+		platform, err = v1.ParsePlatform(f.platform)
+		if err != nil || platform.OS == "" || platform.Architecture == "" {
+			return fail(exitError, "--platform %q: want os/arch[/variant], e.g. linux/arm64", f.platform)
+		}
+	}
+	if f.ignoreBase && f.dockerfile == "" {
+		return fail(exitError, "--ignore-base needs --dockerfile: without it hardline cannot tell base-image layers from your own")
+	}
+	buildArgs := map[string]string{}
+	for _, ba := range f.buildArgs {
+		k, v, ok := strings.Cut(ba, "=")
+		if k == "" {
+			return fail(exitError, "--build-arg %q: want NAME=value or NAME", ba)
+		}
+		if !ok {
+			if v, ok = os.LookupEnv(k); !ok {
+				continue
+			}
+		}
+		buildArgs[k] = v
+	}
+	cfg, err := f.loadConfig()
+	if err != nil {
+		return err
+	}
+	failOn, err := finding.ParseSeverity(orDefault(f.failOn, orDefault(cfg.FailOn, "low")))
+	if err != nil {
+		return fail(exitError, "--fail-on: %v", err)
+	}
+	go secrets.Default().Prepare()
+	eng, err := f.engine(cmd.Context(), cfg, 1)
+	if err != nil {
+		return err
+	}
+	if err := checkTags(eng, f.tags); err != nil {
+		return err
+	}
+	table, err := baseImages(cfg)
+	if err != nil {
+		return err
+	}
+	l := lint.New(lint.Options{Engine: eng, Config: cfg, BuildArgs: buildArgs, Target: f.target, BaseImages: table, Tags: f.tags})
+	opts := lint.ImageOptions{
+		Source:       source.Options{Platform: platform, Insecure: f.insecure, UserAgent: "hardline/" + version},
+		MaxFileBytes: maxBytes,
+		Dockerfile:   f.dockerfile,
+		IgnoreBase:   f.ignoreBase,
+	}
+	run := &report.Run{
+		Tool:     toolInfo(),
+		FailOn:   failOn,
+		Category: "hardline/image",
+		Sources:  map[string][]byte{},
+	}
+	for _, r := range eng.Rules() {
+		if l.Enabled(r) && contains(r.Inputs, "image") {
+			r.Severity = cfg.SeverityFor(&r)
+			run.Rules = append(run.Rules, r)
+		}
+	}
+	// Images are scanned one after another: each already reads its layers
+	// on every core.
+	for _, ref := range args {
+		ir := l.LintImage(cmd.Context(), ref, opts)
+		run.Files = append(run.Files, ir.File)
+		if ir.Dockerfile != "" {
+			run.Sources[ir.Dockerfile] = ir.DockerfileSource
+		}
+		run.Findings = append(run.Findings, ir.Findings...)
+		for _, e := range ir.Errors {
+			run.Errors = append(run.Errors, report.InputError{File: e.File, Line: e.Line, Message: e.Message})
+		}
+		for _, w := range ir.Warnings {
+			run.Warnings = append(run.Warnings, report.InputError{File: w.File, Line: w.Line, Message: w.Message})
+		}
+	}
+	run.Duration = time.Since(start)
+	return finishRun(s, &f.lintFlags, run)
+}
+
+// parseSize reads 8MiB, 512KiB, 1GB, 1000 (bytes).
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(strings.ToUpper(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	var n int64
+	if _, err := fmt.Sscan(t, &n); err != nil || n <= 0 || fmt.Sprint(n) != t {
+		return 0, fmt.Errorf("%q is not a size (e.g. 8MiB, 512KiB)", s)
+	}
+	if n > (1<<40)/mult {
+		return 0, fmt.Errorf("%q is too large", s)
+	}
+	return n * mult, nil
+}

@@ -1,0 +1,352 @@
+package image
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/hardline-dev/hardline/pkg/dockerfile"
+	"github.com/hardline-dev/hardline/pkg/image/source"
+	"github.com/hardline-dev/hardline/pkg/image/walk"
+	"github.com/hardline-dev/hardline/pkg/secrets"
+)
+
+// Options configure Build.
+type Options struct {
+	// MaxFileBytes caps how much of one file is read for content checks
+	// (0: walk.DefaultMaxFileBytes).
+	MaxFileBytes int64
+	// Workers bounds concurrent layer reads (0: GOMAXPROCS).
+	Workers int
+	// Dockerfile, when set, is the Dockerfile the image was built from;
+	// history entries are matched to its instructions.
+	Dockerfile *dockerfile.Document
+	// Secrets is the detector (nil: secrets.Default()).
+	Secrets *secrets.Detector
+}
+
+// maxListed bounds the skipped-content list carried in the document; the
+// total is still reported as a warning.
+const maxListed = 1000
+
+// Build reads the image's config and every layer once and returns its facts.
+func Build(ctx context.Context, img *source.Image, opts Options) (*Document, error) {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	b := newBuilder(img, opts)
+	layers, err := source.ReadLayers(ctx, img, workers, func(ctx context.Context, l source.Layer, r io.Reader) (*walk.Layer, error) {
+		return walk.ReadLayer(ctx, l.Index, r, walk.Options{Capture: capture, MaxFileBytes: opts.MaxFileBytes, ELF: true})
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Single-pass sources may not know a layer's position while reading it;
+	// positions are fixed here, once the order is known.
+	for i, l := range layers {
+		l.Index = i
+		for _, e := range l.Entries {
+			e.Layer = i
+		}
+		for k := range l.Skipped {
+			l.Skipped[k].Layer = i
+		}
+	}
+	b.layers = layers
+	b.view = walk.Squash(layers)
+	b.build()
+	return b.doc, nil
+}
+
+type builder struct {
+	img    *source.Image
+	opts   Options
+	det    *secrets.Detector
+	doc    *Document
+	layers []*walk.Layer
+	view   *walk.View
+
+	collected []string          // exact secret values seen by the detector
+	redact    map[string]bool   // all exact secret values
+	owner     map[string]string // path → owning OS package
+	hiddenBy  map[*walk.Entry]int
+	binDirs   []string
+}
+
+func newBuilder(img *source.Image, opts Options) *builder {
+	b := &builder{img: img, opts: opts, redact: map[string]bool{}, owner: map[string]string{}, hiddenBy: map[*walk.Entry]int{}}
+	det := opts.Secrets
+	if det == nil {
+		det = secrets.Default()
+	}
+	b.det = det.WithCollector(func(v string) { b.collected = append(b.collected, v) })
+	b.doc = &Document{
+		SchemaVersion:   SchemaVersion,
+		Kind:            "image",
+		History:         []History{},
+		Layers:          []Layer{},
+		Users:           []User{},
+		Groups:          []Group{},
+		Programs:        map[string][]ProgramPath{},
+		ELF:             []ELFFile{},
+		Wheels:          []Wheel{},
+		Setuid:          []FileRef{},
+		WorldWritable:   []FileRef{},
+		CredentialFiles: []CredentialFile{},
+		Secrets:         []Secret{},
+		Skipped:         []Skipped{},
+		Warnings:        []string{},
+		Packages:        Packages{List: []Package{}},
+		Libc:            Libc{Kind: "none", Loaders: []string{}},
+	}
+	return b
+}
+
+// take returns the values the detector collected since the last call and
+// remembers them for redaction.
+func (b *builder) take() []string {
+	v := b.collected
+	b.collected = nil
+	for _, s := range v {
+		if s != "" {
+			b.redact[s] = true
+		}
+	}
+	return v
+}
+
+func (b *builder) warnf(format string, args ...any) {
+	b.doc.Warnings = append(b.doc.Warnings, fmt.Sprintf(format, args...))
+}
+
+func (b *builder) build() {
+	for _, h := range b.view.Hidden {
+		b.hiddenBy[h.Entry] = h.By
+	}
+	b.imageRef()
+	b.config()
+	b.history()
+	b.layerFacts()
+	b.packages() // before anything that names owning packages
+	b.osAndUsers()
+	b.libc()
+	b.programs()
+	b.exec()
+	b.elfFiles()
+	b.wheels()
+	b.permissions()
+	b.credentialFiles()
+	b.skipped()
+	if b.opts.Dockerfile != nil {
+		correlate(b.doc, b.opts.Dockerfile)
+	}
+	b.finishSecrets()
+}
+
+func (b *builder) imageRef() {
+	r := &b.doc.Image
+	r.Ref, r.Name, r.Transport, r.Digest = b.img.Ref, b.img.Name, b.img.Transport, b.img.Digest
+	if c := b.img.Config; c != nil {
+		r.OS, r.Architecture, r.Variant = c.OS, c.Architecture, c.Variant
+	}
+}
+
+func (b *builder) config() {
+	c := &b.doc.Config
+	c.Entrypoint, c.Cmd, c.Env, c.ExposedPorts, c.Labels, c.Volumes = []string{}, []string{}, []EnvVar{}, []string{}, map[string]string{}, []string{}
+	if b.img.Config == nil {
+		return
+	}
+	cfg := b.img.Config.Config
+	c.User = cfg.User
+	c.Entrypoint = append(c.Entrypoint, cfg.Entrypoint...)
+	c.Cmd = append(c.Cmd, cfg.Cmd...)
+	c.WorkingDir = cfg.WorkingDir
+	c.StopSignal = cfg.StopSignal
+	c.Shell = cfg.Shell
+	for _, kv := range cfg.Env {
+		name, value, _ := strings.Cut(kv, "=")
+		ev := EnvVar{Name: name, Value: value}
+		if m := b.det.CheckValue(name, value); m != nil {
+			vals := b.take()
+			ev.Value, ev.Secret = m.Masked, true
+			b.addSecret(Secret{Match: *m, Source: "env", Name: name, History: -1, Layer: -1, RemovedIn: -1}, vals)
+		} else {
+			b.take()
+		}
+		c.Env = append(c.Env, ev)
+	}
+	for p := range cfg.ExposedPorts {
+		c.ExposedPorts = append(c.ExposedPorts, p)
+	}
+	sort.Strings(c.ExposedPorts)
+	for v := range cfg.Volumes {
+		c.Volumes = append(c.Volumes, v)
+	}
+	sort.Strings(c.Volumes)
+	keys := make([]string, 0, len(cfg.Labels))
+	for k := range cfg.Labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := cfg.Labels[k]
+		if m := b.det.CheckValue(k, v); m != nil {
+			vals := b.take()
+			v = m.Masked
+			b.addSecret(Secret{Match: *m, Source: "label", Name: k, History: -1, Layer: -1, RemovedIn: -1}, vals)
+		} else {
+			b.take()
+		}
+		c.Labels[k] = v
+	}
+	if hc := cfg.Healthcheck; hc != nil {
+		c.Healthcheck = &Healthcheck{Test: append([]string{}, hc.Test...)}
+	}
+}
+
+// addSecret records a secret once per (source, name, fingerprint).
+func (b *builder) addSecret(s Secret, _ []string) {
+	for _, o := range b.doc.Secrets {
+		if o.Source == s.Source && o.Name == s.Name && o.Fingerprint == s.Fingerprint && o.History == s.History && o.Path == s.Path && o.Layer == s.Layer {
+			return
+		}
+	}
+	b.doc.Secrets = append(b.doc.Secrets, s)
+}
+
+func (b *builder) layerFacts() {
+	for i, l := range b.layers {
+		ly := Layer{Index: i, Size: -1, History: -1, Files: l.Count}
+		if i < len(b.img.Layers) {
+			sl := b.img.Layers[i]
+			ly.Digest, ly.DiffID, ly.Size = sl.Digest, sl.DiffID, sl.Size
+		}
+		b.doc.Layers = append(b.doc.Layers, ly)
+	}
+	// Attribute layers to history entries: each non-empty entry made the
+	// next layer. When the counts disagree (squashed or hand-made images)
+	// any attribution would be a guess, so none is made.
+	var made []int
+	for i, h := range b.doc.History {
+		if !h.EmptyLayer {
+			made = append(made, i)
+		}
+	}
+	if len(made) != len(b.doc.Layers) {
+		if len(b.doc.History) > 0 {
+			b.warnf("the history records %d layers but the image has %d; layers are not attributed to history entries", len(made), len(b.doc.Layers))
+		}
+		for i := range b.doc.History {
+			b.doc.History[i].Layer = -1
+		}
+		return
+	}
+	for li, hi := range made {
+		b.doc.History[hi].Layer = li
+		b.doc.Layers[li].History = hi
+	}
+}
+
+func (b *builder) skipped() {
+	n := 0
+	for _, l := range b.layers {
+		for _, s := range l.Skipped {
+			n++
+			if len(b.doc.Skipped) < maxListed {
+				b.doc.Skipped = append(b.doc.Skipped, Skipped{Path: s.Path, Layer: s.Layer, Reason: s.Reason})
+			}
+		}
+	}
+	if n > maxListed {
+		b.warnf("%d files were not fully checked; the first %d are listed", n, maxListed)
+	}
+}
+
+// finishSecrets sorts secrets and fixes the redaction list.
+func (b *builder) finishSecrets() {
+	b.take()
+	slices.SortStableFunc(b.doc.Secrets, func(x, y Secret) int {
+		return strings.Compare(x.Source+"\x00"+x.Name+"\x00"+x.Path, y.Source+"\x00"+y.Name+"\x00"+y.Path)
+	})
+	for v := range b.redact {
+		b.doc.redactions = append(b.doc.redactions, v)
+	}
+	sort.Slice(b.doc.redactions, func(i, j int) bool {
+		x, y := b.doc.redactions[i], b.doc.redactions[j]
+		if len(x) != len(y) {
+			return len(x) > len(y)
+		}
+		return x < y
+	})
+}
+
+// resolved returns the regular file p names in the squashed view, following
+// symlinks and hardlinks inside the image.
+func (b *builder) resolved(p string) (string, *walk.Entry, bool) {
+	rp, e, ok := b.view.Resolve(p)
+	if !ok || e == nil || e.Type != walk.File {
+		return "", nil, false
+	}
+	return rp, e, true
+}
+
+// content returns the squashed content of p (following symlinks).
+func (b *builder) content(p string) ([]byte, *walk.Entry, bool) {
+	_, e, ok := b.resolved(p)
+	if !ok || e.Content == nil {
+		return nil, nil, false
+	}
+	if e.Truncated {
+		b.warnf("%s is larger than the read cap; facts from it may be incomplete", p)
+	}
+	return e.Content, e, true
+}
+
+// capture selects the files whose content facts are built from. It runs
+// for every regular file of every layer, so it only looks at the path.
+func capture(p string, size int64) bool {
+	switch p {
+	case "/etc/os-release", "/usr/lib/os-release", "/etc/passwd", "/etc/group",
+		"/lib/apk/db/installed", "/var/lib/dpkg/status":
+		return true
+	}
+	if strings.HasPrefix(p, "/var/lib/dpkg/status.d/") {
+		return !strings.HasSuffix(p, ".md5sums")
+	}
+	if strings.HasPrefix(p, "/var/lib/dpkg/info/") {
+		return strings.HasSuffix(p, ".list")
+	}
+	if strings.HasSuffix(p, ".dist-info/WHEEL") {
+		return true
+	}
+	if size <= maxScript && entrypointScript(p) {
+		return true
+	}
+	return size <= maxCredentialFile && credentialKind(p) != ""
+}
+
+// maxScript bounds captured entrypoint scripts.
+const maxScript = 256 << 10
+
+var scriptName = regexp.MustCompile(`^(docker-)?(entrypoint|entry|start|run|boot|init|launch|startup)([-_.].*)?$`)
+
+// entrypointScript selects files that may be the script a container starts,
+// so that whether it drops privileges can be judged from its text. Library
+// and documentation trees hold thousands of .sh files nobody starts.
+func entrypointScript(p string) bool {
+	for _, skip := range []string{"/usr/share/", "/usr/lib/", "/lib/", "/usr/include/", "/usr/src/", "/etc/", "/proc/", "/sys/"} {
+		if strings.HasPrefix(p, skip) {
+			return false
+		}
+	}
+	base := path.Base(p)
+	return strings.HasSuffix(base, ".sh") || scriptName.MatchString(base)
+}

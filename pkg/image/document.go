@@ -1,0 +1,386 @@
+// Package image builds the facts document (the Rego input) for a built
+// container image: its configuration, its history aligned to layers, and what
+// one streaming pass over every layer found in the files that actually ship.
+// Rules query these facts; they never see file content.
+package image
+
+import (
+	"github.com/hardline-dev/hardline/pkg/image/osrelease"
+	"github.com/hardline-dev/hardline/pkg/secrets"
+)
+
+// SchemaVersion identifies the shape of Document. Bump the minor number for
+// additive changes and the major number for anything that can break a rule.
+// docs/schema/image-input.v1.json is generated from these types
+// (go test ./pkg/image -run Schema -update).
+const SchemaVersion = "hardline.image/v1"
+
+// Document is the Rego input (input.*) for one image.
+type Document struct {
+	SchemaVersion string `json:"schema_version"`
+	// Kind is always "image".
+	Kind  string   `json:"kind"`
+	Image ImageRef `json:"image"`
+	// Config is the image configuration (what `docker run` starts).
+	Config Config `json:"config"`
+	// History is the build history, oldest first, aligned to Layers.
+	History []History `json:"history"`
+	// Layers are the filesystem layers, bottom first.
+	Layers []Layer `json:"layers"`
+	// OS is what /etc/os-release (or /usr/lib/os-release) says; nil when
+	// the image has neither.
+	OS *osrelease.Info `json:"os" jsonschema:"nullable"`
+	// Libc says which C library the image provides.
+	Libc Libc `json:"libc"`
+	// Packages are from the apk or dpkg database of the squashed view.
+	Packages Packages `json:"packages"`
+	// Users and Groups are /etc/passwd and /etc/group of the squashed view.
+	Users  []User  `json:"users"`
+	Groups []Group `json:"groups"`
+	// User is the config user resolved against Users and Groups.
+	User ResolvedUser `json:"user"`
+	// Exec is what the container starts (Entrypoint + Cmd), resolved
+	// through the image's PATH and symlinks.
+	Exec Exec `json:"exec"`
+	// Programs maps well-known program names (node, npm, gcc, tini, gosu,
+	// ...) to where they are in the squashed view; see ProgramNames.
+	Programs map[string][]ProgramPath `json:"programs"`
+	// ELF lists the dynamically linked executables and shared libraries of
+	// the squashed view whose loader or libc needs are worth judging (see
+	// Builder: files that need a loader or libc.so.6).
+	ELF []ELFFile `json:"elf"`
+	// Wheels are Python distributions whose WHEEL metadata names platform
+	// tags (manylinux, musllinux).
+	Wheels []Wheel `json:"wheels"`
+	// Setuid lists set-user-ID and set-group-ID files of the squashed view.
+	Setuid []FileRef `json:"setuid"`
+	// WorldWritable lists files and directories anyone may write, except
+	// sticky directories such as /tmp.
+	WorldWritable []FileRef `json:"world_writable"`
+	// CredentialFiles are well-known credential files that hold a credential,
+	// in any layer, including files deleted or replaced by a later layer.
+	CredentialFiles []CredentialFile `json:"credential_files"`
+	// Secrets are credentials found in the config, the history and files
+	// (values masked).
+	Secrets []Secret `json:"secrets"`
+	// Skipped lists content that was not read (over the size cap, unsafe
+	// path) so that reports can say what was not checked.
+	Skipped []Skipped `json:"skipped"`
+	// Dockerfile is set when the image was correlated with its Dockerfile.
+	Dockerfile *DockerfileRef `json:"dockerfile" jsonschema:"nullable"`
+	// Warnings are non-fatal problems found while building facts.
+	Warnings []string `json:"warnings"`
+
+	// redactions are the exact secret values found; never serialised.
+	redactions []string
+}
+
+// Redactions returns the exact secret values found while building the
+// document, longest first, so that a caller can mask them in anything
+// derived from it. They must never be printed.
+func (d *Document) Redactions() []string { return d.redactions }
+
+// ImageRef names the scanned image.
+type ImageRef struct {
+	// Ref is the reference as the user gave it.
+	Ref string `json:"ref"`
+	// Name is the display name used in reports.
+	Name string `json:"name"`
+	// Transport is docker-archive, oci-archive, oci-layout, registry or
+	// docker-daemon.
+	Transport string `json:"transport"`
+	// Digest is the manifest digest when known.
+	Digest       string `json:"digest,omitempty"`
+	OS           string `json:"os"`
+	Architecture string `json:"architecture"`
+	Variant      string `json:"variant,omitempty"`
+}
+
+// Config is the runtime part of the image configuration.
+type Config struct {
+	// User is the configured user as written ("" when unset: root).
+	User       string   `json:"user"`
+	Entrypoint []string `json:"entrypoint"`
+	Cmd        []string `json:"cmd"`
+	// Env in configuration order. Values that hold a credential are
+	// replaced by their masked form (Secret is set).
+	Env          []EnvVar          `json:"env"`
+	WorkingDir   string            `json:"working_dir"`
+	ExposedPorts []string          `json:"exposed_ports"`
+	Labels       map[string]string `json:"labels"`
+	Healthcheck  *Healthcheck      `json:"healthcheck" jsonschema:"nullable"`
+	StopSignal   string            `json:"stop_signal,omitempty"`
+	Shell        []string          `json:"shell,omitempty"`
+	Volumes      []string          `json:"volumes"`
+}
+
+// EnvVar is one config Env entry.
+type EnvVar struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+	// Secret is true when Value is a masked credential.
+	Secret bool `json:"secret"`
+}
+
+// Healthcheck is the config healthcheck.
+type Healthcheck struct {
+	Test []string `json:"test"`
+}
+
+// History is one history entry of the image configuration.
+type History struct {
+	Index int `json:"index"`
+	// CreatedBy is the recorded command with credential values masked.
+	CreatedBy  string `json:"created_by"`
+	Comment    string `json:"comment,omitempty"`
+	EmptyLayer bool   `json:"empty_layer"`
+	// Layer is the index of the layer this entry created, -1 for empty
+	// layers (ENV, CMD, ...) and when history and layers disagree.
+	Layer int `json:"layer"`
+	// Instruction is the Dockerfile instruction keyword recognised in
+	// CreatedBy (RUN, COPY, ENV, ...; "" when not recognisable).
+	Instruction string `json:"instruction"`
+	// BuildArgs are the build arguments BuildKit and buildah record for a
+	// RUN (`RUN |2 A=1 B=2 /bin/sh -c ...`); values that hold a credential
+	// are masked.
+	BuildArgs []EnvVar `json:"build_args"`
+	// Origin is "base" for entries inherited from the base image, "own"
+	// for entries made by the correlated Dockerfile, "" when unknown.
+	Origin string `json:"origin"`
+	// Location is the Dockerfile instruction that made the entry, when
+	// correlated.
+	Location *Location `json:"location" jsonschema:"nullable"`
+}
+
+// Location is a 1-based span in the correlated Dockerfile.
+type Location struct {
+	StartLine   int `json:"start_line"`
+	StartColumn int `json:"start_column"`
+	EndLine     int `json:"end_line"`
+	EndColumn   int `json:"end_column"`
+}
+
+// Layer is one filesystem layer.
+type Layer struct {
+	Index  int    `json:"index"`
+	Digest string `json:"digest,omitempty"`
+	DiffID string `json:"diff_id"`
+	// Size is the blob size (-1 when unknown).
+	Size int64 `json:"size"`
+	// Files is the number of entries in the layer tar (whiteouts included).
+	Files int `json:"files"`
+	// History is the index of the history entry that created the layer
+	// (-1 when unknown).
+	History int `json:"history"`
+	// Origin and Location as in History.
+	Origin   string    `json:"origin"`
+	Location *Location `json:"location" jsonschema:"nullable"`
+}
+
+// Libc describes the C library the squashed view provides.
+type Libc struct {
+	// Kind is "musl", "glibc", "both" or "none".
+	Kind string `json:"kind"`
+	// Loaders are the dynamic loaders present (/lib/ld-musl-x86_64.so.1,
+	// /lib64/ld-linux-x86-64.so.2, ...).
+	Loaders []string `json:"loaders"`
+	// GlibcLibrary is true when a libc.so.6 exists (glibc, or gcompat's
+	// shim on musl).
+	GlibcLibrary bool `json:"glibc_library"`
+}
+
+// Packages are the OS packages of the squashed view.
+type Packages struct {
+	// Manager is "apk", "dpkg" or "" when no database was found.
+	Manager string    `json:"manager"`
+	List    []Package `json:"list"`
+}
+
+// Package is one installed OS package.
+type Package struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Arch    string `json:"arch,omitempty"`
+	// Source is the apk origin or dpkg source package.
+	Source  string   `json:"source,omitempty"`
+	Virtual bool     `json:"virtual"`
+	Depends []string `json:"depends"`
+	// Layer is the layer whose database first lists the package in its
+	// current version (-1 when unknown): the layer that installed it.
+	Layer int `json:"layer"`
+}
+
+// User is an /etc/passwd entry.
+type User struct {
+	Name  string `json:"name"`
+	UID   int    `json:"uid"`
+	GID   int    `json:"gid"`
+	Home  string `json:"home"`
+	Shell string `json:"shell"`
+}
+
+// Group is an /etc/group entry.
+type Group struct {
+	Name    string   `json:"name"`
+	GID     int      `json:"gid"`
+	Members []string `json:"members"`
+}
+
+// ResolvedUser is the config user as the runtime would resolve it.
+type ResolvedUser struct {
+	// Spec is the config User value.
+	Spec string `json:"spec"`
+	// UID and GID are meaningful when UIDKnown / GIDKnown.
+	UID      int  `json:"uid"`
+	GID      int  `json:"gid"`
+	UIDKnown bool `json:"uid_known"`
+	GIDKnown bool `json:"gid_known"`
+	// Name is the passwd name for the UID, when there is one.
+	Name string `json:"name,omitempty"`
+	// Reason explains an unknown UID (user not in /etc/passwd).
+	Reason string `json:"reason,omitempty"`
+}
+
+// Exec is what the container starts.
+type Exec struct {
+	// Argv is Entrypoint followed by Cmd, as the runtime builds it.
+	Argv []string `json:"argv"`
+	// FromEntrypoint is true when Argv[0] comes from Entrypoint (false:
+	// from Cmd).
+	FromEntrypoint bool `json:"from_entrypoint"`
+	// Program is Argv[0] as written ("" when Argv is empty).
+	Program string `json:"program"`
+	// Path is where Program resolves in the squashed view: through the
+	// config PATH when it has no slash, then through symlinks (confined to
+	// the image root). "" when not found.
+	Path string `json:"path"`
+	// Found is true when Path is a regular file.
+	Found bool `json:"found"`
+	// Executable is true when Path has an execute bit.
+	Executable bool `json:"executable"`
+	// Kind is "elf", "script" (starts with #!), "other" or "" when not
+	// found.
+	Kind string `json:"kind"`
+	// Interpreter is the ELF loader or the #! interpreter.
+	Interpreter string `json:"interpreter,omitempty"`
+	// InterpreterFound is true when Interpreter resolves to a file in the
+	// squashed view (always true for static ELF files and files without an
+	// interpreter).
+	InterpreterFound bool `json:"interpreter_found"`
+	// Runnable is true when Found, Executable and InterpreterFound.
+	Runnable bool `json:"runnable"`
+	// Layer is the layer that provided Path (-1 when not found).
+	Layer int `json:"layer"`
+	// DropsPrivileges is true when Path is a script that runs a
+	// privilege-drop tool (gosu, su-exec, setpriv, chpst, s6-setuidgid,
+	// runuser) and that tool is in the image: the docker-library pattern of
+	// starting as root to prepare, then re-executing as a service user.
+	DropsPrivileges bool `json:"drops_privileges"`
+	// DropTools are the privilege-drop tools the script names.
+	DropTools []string `json:"drop_tools"`
+}
+
+// ProgramPath is one place a well-known program was found.
+type ProgramPath struct {
+	Path string `json:"path"`
+	// Target is the file Path resolves to (differs for symlinks, e.g.
+	// BusyBox applets resolve to /bin/busybox).
+	Target string `json:"target"`
+	Layer  int    `json:"layer"`
+}
+
+// ELFFile is a dynamically linked ELF file of the squashed view.
+type ELFFile struct {
+	Path  string `json:"path"`
+	Layer int    `json:"layer"`
+	// Type is exec, dyn (PIE executables and shared objects), ...
+	Type string `json:"type"`
+	// SharedLib is true for shared objects (no interpreter).
+	SharedLib   bool   `json:"shared_lib"`
+	Machine     string `json:"machine"`
+	Interpreter string `json:"interpreter,omitempty"`
+	// InterpreterFound is true when Interpreter resolves to a file in the
+	// squashed view.
+	InterpreterFound bool     `json:"interpreter_found"`
+	Needed           []string `json:"needed"`
+	// NeedsGlibc is true when the file needs libc.so.6 or a glibc loader.
+	NeedsGlibc bool `json:"needs_glibc"`
+	// NeedsMusl is true when the file needs musl's libc or loader.
+	NeedsMusl bool `json:"needs_musl"`
+}
+
+// Wheel is an installed Python distribution with platform tags.
+type Wheel struct {
+	// Path is the .dist-info directory.
+	Path  string   `json:"path"`
+	Layer int      `json:"layer"`
+	Tags  []string `json:"tags"`
+	// Manylinux is true when a tag targets glibc (manylinux*), Musllinux
+	// when one targets musl.
+	Manylinux bool `json:"manylinux"`
+	Musllinux bool `json:"musllinux"`
+}
+
+// FileRef is a file of the squashed view with its permissions.
+type FileRef struct {
+	Path string `json:"path"`
+	// Type is file, dir, symlink or other.
+	Type string `json:"type"`
+	// Mode is the octal permission string including special bits ("4755").
+	Mode  string `json:"mode"`
+	UID   int    `json:"uid"`
+	GID   int    `json:"gid"`
+	Layer int    `json:"layer"`
+	// Package is the OS package that owns the file, when known.
+	Package string `json:"package,omitempty"`
+}
+
+// CredentialFile is a well-known credential file that holds a credential.
+type CredentialFile struct {
+	Path string `json:"path"`
+	// Kind is ssh-private-key, private-key, aws-credentials, npmrc-token,
+	// docker-config-auth, git-credentials, netrc, pypirc ...
+	Kind  string `json:"kind"`
+	Layer int    `json:"layer"`
+	// RemovedIn is the layer that deleted or replaced the file (-1 when it
+	// is still in the squashed view). A removed file still ships: anyone
+	// with the image can read the lower layer.
+	RemovedIn int `json:"removed_in"`
+	// Package is set when an OS package owns the path (e.g. test keys).
+	Package string `json:"package,omitempty"`
+	// Secret is the credential found in it (masked).
+	Secret secrets.Match `json:"secret"`
+}
+
+// Secret is a credential found in the image (value masked).
+type Secret struct {
+	secrets.Match
+	// Source is env, label, history-arg, history-run or file.
+	Source string `json:"source"`
+	// Name is the Env/label/build-arg name when the source has one.
+	Name string `json:"name,omitempty"`
+	// History is the history index for history sources (-1 otherwise).
+	History int `json:"history"`
+	// Layer and Path for file sources (-1 / "" otherwise).
+	Layer     int    `json:"layer"`
+	Path      string `json:"path,omitempty"`
+	RemovedIn int    `json:"removed_in"`
+}
+
+// Skipped is content that was not read.
+type Skipped struct {
+	Path   string `json:"path"`
+	Layer  int    `json:"layer"`
+	Reason string `json:"reason"`
+}
+
+// DockerfileRef names the Dockerfile the image was correlated with.
+type DockerfileRef struct {
+	File string `json:"file"`
+	// BaseHistory is the number of history entries inherited from the base
+	// image.
+	BaseHistory int `json:"base_history"`
+	// Matched is the number of the Dockerfile's instructions matched to
+	// history entries.
+	Matched int `json:"matched"`
+}

@@ -1,0 +1,242 @@
+package image
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/hardline-dev/hardline/pkg/secrets"
+	"github.com/hardline-dev/hardline/pkg/shellcmd"
+)
+
+// instructions are the Dockerfile keywords BuildKit writes at the start of
+// created_by, and the classic builder and buildah after "#(nop)".
+var instructions = map[string]bool{
+	"RUN": true, "COPY": true, "ADD": true, "ENV": true, "ARG": true, "LABEL": true,
+	"USER": true, "WORKDIR": true, "CMD": true, "ENTRYPOINT": true, "EXPOSE": true,
+	"VOLUME": true, "STOPSIGNAL": true, "HEALTHCHECK": true, "SHELL": true,
+	"ONBUILD": true, "MAINTAINER": true,
+}
+
+// parsedHistory is what created_by says.
+type parsedHistory struct {
+	instruction string
+	// text is the instruction's arguments; for RUN the shell script (the
+	// "/bin/sh -c" prefix and build arguments removed).
+	text string
+	args [][2]string
+}
+
+var argCount = regexp.MustCompile(`^\|(\d+)\s+`)
+
+// parseCreatedBy recognises the three recording styles:
+//
+//	BuildKit:        RUN |2 A=1 B=2 /bin/sh -c make # buildkit   COPY . /app # buildkit
+//	classic/buildah: |2 A=1 B=2 /bin/sh -c make                  /bin/sh -c #(nop) COPY dir:ab12 in /app
+func parseCreatedBy(s string) parsedHistory {
+	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.TrimSuffix(s, "# buildkit"))
+	var p parsedHistory
+	if rest, ok := cutNop(s); ok {
+		kw, arg, _ := strings.Cut(rest, " ")
+		if instructions[strings.ToUpper(kw)] {
+			p.instruction = strings.ToUpper(kw)
+			p.text = strings.TrimSpace(arg)
+			return p
+		}
+		p.text = rest
+		return p
+	}
+	kw, rest, _ := strings.Cut(s, " ")
+	if instructions[kw] {
+		p.instruction = kw
+		s = strings.TrimSpace(rest)
+		if kw != "RUN" {
+			p.text = s
+			return p
+		}
+	} else {
+		p.instruction = "RUN"
+	}
+	if m := argCount.FindStringSubmatch(s); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		s = s[len(m[0]):]
+		p.args, s = splitArgs(s, n)
+	}
+	for _, sh := range []string{"/bin/sh -c ", "/bin/bash -c ", "/bin/sh -o pipefail -c ", "/bin/bash -o pipefail -c "} {
+		if strings.HasPrefix(s, sh) {
+			s = s[len(sh):]
+			break
+		}
+	}
+	p.text = strings.TrimSpace(s)
+	return p
+}
+
+func cutNop(s string) (string, bool) {
+	for _, pre := range []string{"/bin/sh -c #(nop) ", "/bin/sh -c #(nop)", "#(nop) "} {
+		if strings.HasPrefix(s, pre) {
+			return strings.TrimSpace(s[len(pre):]), true
+		}
+	}
+	return "", false
+}
+
+var assignStart = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
+
+// splitArgs takes n NAME=value pairs off the front of s. Values are not
+// quoted in the record, so a value runs to the next word that starts a new
+// assignment; the last one ends at the first space (values with spaces in
+// the last position are rare, and guessing further would eat the command).
+func splitArgs(s string, n int) ([][2]string, string) {
+	var out [][2]string
+	words := strings.Split(s, " ")
+	i := 0
+	for len(out) < n && i < len(words) {
+		w := words[i]
+		if !assignStart.MatchString(w) {
+			break
+		}
+		name, value, _ := strings.Cut(w, "=")
+		i++
+		if len(out) < n-1 {
+			for i < len(words) && !assignStart.MatchString(words[i]) {
+				value += " " + words[i]
+				i++
+			}
+		}
+		out = append(out, [2]string{name, value})
+	}
+	return out, strings.Join(words[i:], " ")
+}
+
+// history fills doc.History and the secrets recorded in it.
+func (b *builder) history() {
+	if b.img.Config == nil {
+		return
+	}
+	envSecrets := map[string]bool{}
+	for _, s := range b.doc.Secrets {
+		envSecrets[s.Fingerprint] = true
+	}
+	for i, h := range b.img.Config.History {
+		p := parseCreatedBy(h.CreatedBy)
+		e := History{
+			Index:       i,
+			CreatedBy:   h.CreatedBy,
+			Comment:     h.Comment,
+			EmptyLayer:  h.EmptyLayer,
+			Layer:       -1,
+			Instruction: p.instruction,
+			BuildArgs:   []EnvVar{},
+		}
+		var vals []string
+		add := func(m secrets.Match, source, name string) {
+			got := b.take()
+			vals = append(vals, got...)
+			if envSecrets[m.Fingerprint] && source != "history-arg" {
+				return // the same value is reported where it lives now (Env, label)
+			}
+			b.addSecret(Secret{Match: m, Source: source, Name: name, History: i, Layer: -1, RemovedIn: -1}, got)
+		}
+		for _, a := range p.args {
+			ev := EnvVar{Name: a[0], Value: a[1]}
+			if m := b.det.CheckValue(a[0], a[1]); m != nil {
+				ev.Value, ev.Secret = m.Masked, true
+				add(*m, "history-arg", a[0])
+			} else {
+				b.take()
+			}
+			e.BuildArgs = append(e.BuildArgs, ev)
+		}
+		switch p.instruction {
+		case "RUN":
+			b.runSecrets(p, add)
+		case "ENV", "LABEL", "ARG":
+			for _, kv := range splitPairs(p.text) {
+				if m := b.det.CheckValue(kv[0], kv[1]); m != nil {
+					add(*m, "history", kv[0])
+				} else {
+					b.take()
+				}
+			}
+		default:
+			for _, m := range b.det.ScanText(p.text) {
+				add(m, "history", "")
+			}
+		}
+		b.take()
+		e.CreatedBy = maskAll(h.CreatedBy, vals)
+		b.doc.History = append(b.doc.History, e)
+	}
+}
+
+// runSecrets scans a recorded RUN script as text and as parsed commands,
+// whose argv show credentials passed as options (curl -u user:pass).
+func (b *builder) runSecrets(p parsedHistory, add func(secrets.Match, string, string)) {
+	seen := map[string]bool{}
+	for _, m := range b.det.ScanText(p.text) {
+		seen[m.Fingerprint] = true
+		add(m, "history-run", "")
+	}
+	lookup := func(name string) (string, bool) {
+		for _, a := range p.args {
+			if a[0] == name {
+				return a[1], true
+			}
+		}
+		return "", false
+	}
+	for _, c := range shellcmd.Parse(p.text, lookup).Commands {
+		for _, m := range b.det.ScanArgv(c.Argv) {
+			if seen[m.Fingerprint] {
+				b.take()
+				continue
+			}
+			seen[m.Fingerprint] = true
+			add(m, "history-run", "")
+		}
+	}
+}
+
+// splitPairs reads the NAME=value pairs of an ENV/LABEL/ARG record. BuildKit
+// records `ENV A=b C=d`; older builders `ENV A=b` or `ENV A b`.
+func splitPairs(s string) [][2]string {
+	var out [][2]string
+	words := strings.Fields(s)
+	if len(words) >= 2 && !strings.Contains(words[0], "=") {
+		return [][2]string{{words[0], strings.Join(words[1:], " ")}}
+	}
+	for _, w := range words {
+		if k, v, ok := strings.Cut(w, "="); ok {
+			out = append(out, [2]string{k, strings.Trim(v, `"'`)})
+		} else if len(out) > 0 {
+			out[len(out)-1][1] += " " + w
+		}
+	}
+	return out
+}
+
+// maskAll replaces every exact secret value in s with its masked form,
+// longest first so that a value containing another is masked whole.
+func maskAll(s string, vals []string) string {
+	if len(vals) == 0 {
+		return s
+	}
+	sorted := append([]string(nil), vals...)
+	sortLongestFirst(sorted)
+	for _, v := range sorted {
+		if v != "" {
+			s = strings.ReplaceAll(s, v, secrets.Mask(v))
+		}
+	}
+	return s
+}
+
+func sortLongestFirst(v []string) {
+	for i := 1; i < len(v); i++ {
+		for j := i; j > 0 && len(v[j]) > len(v[j-1]); j-- {
+			v[j], v[j-1] = v[j-1], v[j]
+		}
+	}
+}

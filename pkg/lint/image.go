@@ -1,0 +1,174 @@
+package lint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/hardline-dev/hardline/pkg/dockerfile"
+	"github.com/hardline-dev/hardline/pkg/finding"
+	"github.com/hardline-dev/hardline/pkg/image"
+	"github.com/hardline-dev/hardline/pkg/image/source"
+	"github.com/hardline-dev/hardline/pkg/policy"
+	"github.com/hardline-dev/hardline/pkg/suppress"
+)
+
+// ImageOptions configure LintImage.
+type ImageOptions struct {
+	Source source.Options
+	// MaxFileBytes caps per-file content reads (0: the default).
+	MaxFileBytes int64
+	// Dockerfile is the path of the Dockerfile the image was built from;
+	// findings are then reported at its lines where history allows.
+	Dockerfile string
+	// IgnoreBase marks findings that come from the base image's layers as
+	// suppressed (they are still reported, and never fail the run).
+	IgnoreBase bool
+	// Workers bounds concurrent layer reads (0: GOMAXPROCS).
+	Workers int
+}
+
+// ImageResult is the outcome for one image.
+type ImageResult struct {
+	FileResult
+	// DockerfileSource is the correlated Dockerfile's content, for
+	// reporters that show source lines.
+	Dockerfile       string
+	DockerfileSource []byte
+	Document         *image.Document
+}
+
+// LintImage scans one image. Problems with the image (unreadable archive,
+// registry errors, a corrupt layer) become one InputError naming ref.
+func (l *Linter) LintImage(ctx context.Context, ref string, opts ImageOptions) (ir ImageResult) {
+	ir.File = ref
+	defer func() {
+		if p := recover(); p != nil {
+			ir.Findings = nil
+			ir.Errors = append(ir.Errors, InputError{File: ref, Message: fmt.Sprintf("internal error while scanning (please report): %v", p)})
+		}
+	}()
+	var df *dockerfile.Document
+	var dirs []suppress.Directive
+	var idx contextIndex
+	if opts.Dockerfile != "" {
+		dfPath := DisplayPath(opts.Dockerfile)
+		src, err := readLimited(opts.Dockerfile)
+		if err != nil {
+			ir.Errors = append(ir.Errors, InputError{File: dfPath, Message: err.Error()})
+			return ir
+		}
+		df, err = dockerfile.Parse(dfPath, src, dockerfile.Options{BuildArgs: l.opts.BuildArgs, Target: l.opts.Target, BaseImages: l.opts.BaseImages})
+		if err != nil {
+			var de *dockerfile.Error
+			if errors.As(err, &de) {
+				ir.Errors = append(ir.Errors, InputError{File: dfPath, Line: de.Line, Message: redact(de.Msg)})
+			} else {
+				ir.Errors = append(ir.Errors, InputError{File: dfPath, Message: redact(err.Error())})
+			}
+			return ir
+		}
+		ir.Dockerfile, ir.DockerfileSource = dfPath, src
+		var probs []suppress.Problem
+		dirs, probs = suppress.Parse(src, spans(df))
+		for _, p := range probs {
+			ir.Errors = append(ir.Errors, InputError{File: dfPath, Line: p.Line, Message: p.Msg})
+		}
+		idx = newContextIndex(df)
+	}
+
+	img, err := source.Open(ctx, ref, opts.Source)
+	if err != nil {
+		ir.Errors = append(ir.Errors, InputError{File: ref, Message: redact(trimRef(err.Error(), ref))})
+		return ir
+	}
+	defer img.Close()
+	ir.File = img.Name
+	doc, err := image.Build(ctx, img, image.Options{MaxFileBytes: opts.MaxFileBytes, Workers: opts.Workers, Dockerfile: df})
+	if err != nil {
+		ir.Errors = append(ir.Errors, InputError{File: img.Name, Message: redact(trimRef(err.Error(), ref))})
+		return ir
+	}
+	ir.Document = doc
+	for _, w := range doc.Warnings {
+		ir.Warnings = append(ir.Warnings, InputError{File: img.Name, Message: redactKnown(w, doc.Redactions())})
+	}
+	results, err := l.opts.Engine.Evaluate(ctx, policy.KindImage, doc, l.enabled)
+	if err != nil {
+		ir.Errors = append(ir.Errors, InputError{File: img.Name, Message: err.Error()})
+		return ir
+	}
+	for _, r := range results {
+		ir.Findings = append(ir.Findings, l.imageFinding(r, doc, img.Name, ir.Dockerfile, dirs, idx, opts))
+	}
+	finding.Assign(ir.Findings)
+	sort.SliceStable(ir.Findings, func(i, j int) bool { return finding.Less(&ir.Findings[i], &ir.Findings[j]) })
+	return ir
+}
+
+func (l *Linter) imageFinding(r policy.Result, doc *image.Document, name, dfPath string, dirs []suppress.Directive, idx contextIndex, opts ImageOptions) finding.Finding {
+	f := finding.Finding{
+		RuleID:      r.Rule.ID,
+		RuleName:    r.Rule.Name,
+		Title:       r.Rule.Title,
+		Severity:    l.cfg.SeverityFor(r.Rule),
+		Tags:        r.Rule.Tags,
+		Controls:    r.Rule.Controls,
+		Message:     redactKnown(r.Message, doc.Redactions()),
+		Remediation: r.Rule.Remediation,
+		HelpURI:     r.Rule.HelpURI,
+		File:        name,
+		Stage:       -1,
+		Key:         r.Key,
+		Context:     r.Path,
+	}
+	ref := &finding.ImageRef{Name: name, Digest: doc.Image.Digest, Layer: r.Layer, History: r.History, Path: r.Path}
+	// A layer names its history entry and the other way round; either
+	// leads to the Dockerfile instruction when the image was correlated.
+	if ref.History < 0 && ref.Layer >= 0 && ref.Layer < len(doc.Layers) {
+		ref.History = doc.Layers[ref.Layer].History
+	}
+	if ref.Layer < 0 && ref.History >= 0 && ref.History < len(doc.History) {
+		ref.Layer = doc.History[ref.History].Layer
+	}
+	if ref.Layer >= 0 && ref.Layer < len(doc.Layers) {
+		ref.LayerDigest = doc.Layers[ref.Layer].DiffID
+		ref.Origin = doc.Layers[ref.Layer].Origin
+	}
+	if ref.History >= 0 && ref.History < len(doc.History) {
+		h := doc.History[ref.History]
+		if h.Origin != "" {
+			ref.Origin = h.Origin
+		}
+		if h.Location != nil && dfPath != "" {
+			f.File = dfPath
+			f.Location = finding.Location(*h.Location)
+			f.Context = idx.at(h.Location.StartLine) + "\x00" + r.Path
+		}
+	}
+	f.Image = ref
+	switch {
+	case f.File == dfPath && dfPath != "":
+		if d := suppress.Match(dirs, f.RuleID, f.RuleName, f.Location.StartLine); d != nil {
+			f.Suppressed = &finding.Suppression{Kind: "inline", Reason: d.Reason, Source: fmt.Sprintf("%s:%d", dfPath, d.Line)}
+		}
+	}
+	if f.Suppressed == nil {
+		if s := l.cfg.Suppression(r.Rule, f.File); s != nil {
+			f.Suppressed = s
+		} else if opts.IgnoreBase && ref.Origin == "base" {
+			f.Suppressed = &finding.Suppression{Kind: "base-image", Reason: "inherited from the base image (--ignore-base)"}
+		}
+	}
+	return f
+}
+
+// trimRef drops a leading "ref: " from an error that already names the ref,
+// since InputError prefixes the file itself.
+func trimRef(msg, ref string) string {
+	if len(msg) > len(ref)+2 && msg[:len(ref)] == ref && msg[len(ref):len(ref)+2] == ": " {
+		return msg[len(ref)+2:]
+	}
+	return msg
+}
