@@ -24,6 +24,7 @@ type imageFlags struct {
 	dockerfile   string
 	maxFileBytes string
 	ignoreBase   bool
+	verify       bool
 }
 
 func newImageCmd(s streams) *cobra.Command {
@@ -70,6 +71,7 @@ still scanned and reported).`,
 	fl.StringArrayVar(&f.buildArgs, "build-arg", nil, "build argument used for the image, to read --dockerfile as it was built (NAME=value; repeatable)")
 	fl.StringVar(&f.target, "target", "", "the --target the image was built with, to read --dockerfile as it was built")
 	fl.StringVar(&f.maxFileBytes, "max-file-size", "8MiB", "read at most this much of one file for content checks; larger files are reported as partly checked")
+	fl.BoolVar(&f.verify, "verify-layers", false, "check every layer's content against its diff_id (SHA-256 of every byte; registry blobs are always digest-checked)")
 	fl.BoolVar(&f.ignoreBase, "ignore-base", false, "with --dockerfile: report findings from the base image's layers as suppressed (inherited), so they never fail the run")
 	f.register(cmd)
 	return cmd
@@ -132,7 +134,7 @@ func runImage(cmd *cobra.Command, s streams, f *imageFlags, args []string) error
 	}
 	l := lint.New(lint.Options{Engine: eng, Config: cfg, BuildArgs: buildArgs, Target: f.target, BaseImages: table, Tags: f.tags})
 	opts := lint.ImageOptions{
-		Source:       source.Options{Platform: platform, Insecure: f.insecure, UserAgent: "hardline/" + version},
+		Source:       source.Options{Platform: platform, Insecure: f.insecure, UserAgent: "hardline/" + version, VerifyLayers: f.verify},
 		MaxFileBytes: maxBytes,
 		Dockerfile:   f.dockerfile,
 		IgnoreBase:   f.ignoreBase,

@@ -191,7 +191,7 @@ func readStream(ctx context.Context, img *Image, fn layerFunc) ([]any, error) {
 			return true, nil
 		}
 		l := img.Layers[i]
-		v, sum, err := consume(ctx, l, r, fn)
+		v, sum, err := consume(ctx, l, r, fn, img.verify)
 		if err != nil {
 			return true, layerError(l, err)
 		}
@@ -205,7 +205,8 @@ func readStream(ctx context.Context, img *Image, fn layerFunc) ([]any, error) {
 				return nil
 			}
 			l := Layer{Index: -1, Digest: digestFromPath(name), MediaType: string(sniffLayerType(head)), Size: hdr.Size}
-			v, sum, err := consume(ctx, l, io.MultiReader(bytes.NewReader(head), r), fn)
+			// Unplanned blobs are identified by their digest: always hashed.
+			v, sum, err := consume(ctx, l, io.MultiReader(bytes.NewReader(head), r), fn, true)
 			if cerr := ctx.Err(); cerr != nil {
 				return cerr
 			}
@@ -239,7 +240,7 @@ func readStream(ctx context.Context, img *Image, fn layerFunc) ([]any, error) {
 			return nil, layerError(l, missingLayerError(paths[i], urls[i], s.where))
 		case r.err != nil:
 			return nil, layerError(l, r.err)
-		case r.sum != l.DiffID:
+		case r.sum != "" && r.sum != l.DiffID:
 			return nil, layerError(l, ErrDiffIDMismatch)
 		}
 		out[i] = r.val
