@@ -12,12 +12,20 @@
 #   the toolchain is the point: files under a `.devcontainer/` directory (VS
 #   Code dev containers) and files named `Dockerfile.dev`, `Dockerfile.devel`
 #   (also with `-` instead of `.`), `dev.Dockerfile` or `*.dev.Dockerfile`.
+#
+#   In an image, the packages of the apk or dpkg database are judged, one
+#   finding per layer that installed toolchain packages (a virtual package
+#   such as `.build-deps` that was never deleted counts with its
+#   dependencies). An image without a package database (distroless, scratch,
+#   a copied root filesystem), or whose packages hold no toolchain, is
+#   reported when it ships a compiler (gcc, cc, clang, go, rustc, cargo);
+#   make or cmake alone are not enough.
 # custom:
 #   id: HL1002
 #   name: build-deps-in-final
 #   severity: medium
 #   tags: [build-deps, packages]
-#   inputs: [dockerfile]
+#   inputs: [dockerfile, image]
 #   controls:
 #     nist-800-190: ["4.1.1", "4.1.2"]
 #     cis-docker-1.6.0: ["4.3"]
@@ -42,6 +50,7 @@
 package hardline.rules.build_deps_in_final
 
 import data.hardline.lib.dockerfile as lib
+import data.hardline.lib.image as img
 
 # --- toolchain packages installed by a RUN of the final chain ----------------
 
@@ -134,25 +143,9 @@ toolchain_free_variant(root) if {
 
 # --- package matching ---------------------------------------------------------
 
-toolchain_packages := {
-	"gcc", "g++", "cc", "c++", "clang", "llvm", "make", "cmake", "autoconf",
-	"automake", "libtool", "pkgconf", "pkg-config", "pkgconfig", "build-base",
-	"build-essential", "linux-headers", "kernel-headers", "kernel-devel",
-	"musl-dev", "libc-dev", "libc6-dev", "gfortran", "binutils", "gcc-c++",
-	"go", "golang", "golang-go", "rust", "rustc", "cargo",
-	"development tools", "development-tools", "development", "c-development",
-}
-
-build_dep(p) if build_dep_name(normal(p))
-
-build_dep_name(n) if n in toolchain_packages
-
-# Versioned compilers (gcc-12, clang15), versioned Go packages (golang-1.21,
-# golang-1.21-go), kernel headers (linux-headers-6.1) and -dev/-devel
-# packages.
-build_dep_name(n) if regex.match(`^(?:(gcc|g\+\+|clang|llvm|gfortran|cpp)-?[0-9][0-9.]*|golang-[0-9.]+(-go)?|(linux-headers|kernel-headers|kernel-devel)-.+|[a-z0-9][a-z0-9+._-]*-(dev|devel))$`, n)
-
-normal(p) := trim_left(lower(trim_space(p)), "@")
+# The package knowledge is shared with the image branch below
+# (lib.build_dep_package).
+build_dep(p) if lib.build_dep_package(p)
 
 # --- removal in the same RUN --------------------------------------------------
 
@@ -229,3 +222,93 @@ after(y, x) if {
 	y.stage == x.stage
 	y.instr.index > x.instr.index
 }
+
+# --- images: toolchain packages in the package database -----------------------
+
+# One finding per layer that installed toolchain packages still in the
+# image.
+deny contains r if {
+	img.is_image
+	not img.dev_environment
+	some l in {p.layer | some p in image_toolchain_packages}
+	in_layer := [p | some p in image_toolchain_packages; p.layer == l]
+	plain := sort({p.name | some p in in_layer; not p.virtual == true})
+	virtuals := sort({sprintf("virtual package %s (%s)", [p.name, concat(", ", virtual_toolchain_deps(p))]) |
+		some p in in_layer
+		p.virtual == true
+	})
+	items := array.concat(plain, virtuals)
+	names := sort({p.name | some p in in_layer})
+	r := img.finding(
+		sprintf("build toolchain packages %sremain in the image: %s (%s database)%s", [installed_where(l), list_text(items), img.package_manager, virtual_note(in_layer)]),
+		concat(",", names),
+		l, -1, "",
+	)
+}
+
+# image_toolchain_packages: packages of the database that are toolchains, and
+# virtual packages (apk --virtual) that depend on toolchains.
+image_toolchain_packages := [p |
+	some p in img.packages
+	image_toolchain(p)
+]
+
+image_toolchain(p) if {
+	not p.virtual == true
+	lib.build_dep_package(p.name)
+}
+
+image_toolchain(p) if count(virtual_toolchain_deps(p)) > 0
+
+virtual_toolchain_deps(p) := sort({n |
+	p.virtual == true
+	some d in lib.list(p.depends)
+	some n in img.dependency_names(d)
+	lib.build_dep_package(n)
+})
+
+installed_where(l) := sprintf("installed in layer %d ", [l]) if l >= 0
+
+else := ""
+
+# list_text(items): the first 15 items, then a count.
+list_text(items) := concat("", [concat(", ", img.head(items, 15)), img.more(count(items), 15)])
+
+virtual_note(in_layer) := sprintf("; delete a virtual package in the RUN that adds it (apk del %s)", [concat(" ", vs)]) if {
+	vs := sort({p.name | some p in in_layer; p.virtual == true})
+	count(vs) > 0
+} else := ""
+
+# --- images: compilers without a toolchain package ---------------------------
+
+# Without a package database (distroless, scratch, a copied root filesystem),
+# or when none of its packages is a toolchain (Go in /usr/local/go, a
+# compiler copied in), the compilers found in the image are the evidence.
+# make and cmake alone are weak evidence (runtime images use them as task
+# runners); they are only named next to a compiler.
+deny contains r if {
+	img.is_image
+	not img.dev_environment
+	count(image_toolchain_packages) == 0
+	compilers := img.present(compiler_programs)
+	count(compilers) > 0
+	first := img.earliest_program_path(compilers)
+	tools := img.present(build_tool_programs)
+	r := img.finding(
+		sprintf("compilers ship in the image %s: %s%s", [no_package_why, img.paths_text(compilers), tools_note(tools)]),
+		"toolchain-programs",
+		first.layer, -1, first.path,
+	)
+}
+
+compiler_programs := {"gcc", "cc", "g++", "c++", "clang", "clang++", "gfortran", "tcc", "go", "rustc", "cargo"}
+
+build_tool_programs := {"make", "cmake", "ninja", "meson"}
+
+no_package_why := "without a package database (distroless, scratch or a copied root filesystem)" if img.package_manager == ""
+
+else := sprintf("but not as %s packages", [img.package_manager])
+
+tools_note(tools) := "" if count(tools) == 0
+
+else := sprintf(", with %s", [img.paths_text(tools)])

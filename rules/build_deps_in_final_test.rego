@@ -1,6 +1,7 @@
 package hardline.rules.build_deps_in_final_test
 
 import data.hardline.lib.fixtures as fx
+import data.hardline.lib.image_fixtures as ix
 import data.hardline.rules.build_deps_in_final
 
 findings(doc) := fs if {
@@ -193,4 +194,143 @@ test_buildpack_deps_full_flagged if {
 	contains(f.msg, "build dependencies image")
 	count(findings(one("buildpack-deps", fx.debian, []))) == 1
 	count(findings(one("buildpack-deps:curl-bookworm-extra", fx.debian, []))) == 1
+}
+
+# --- images -------------------------------------------------------------------
+
+image_findings(doc) := fs if {
+	fs := build_deps_in_final.deny with input as doc
+}
+
+alpine_with(pkgs) := ix.image_doc(ix.packages("apk", array.concat([ix.pkg("musl", 0), ix.pkg("busybox", 0)], pkgs)))
+
+# apk add --virtual .build-deps gcc musl-dev without apk del: the virtual
+# package and its dependencies stay, one finding for the layer.
+test_image_apk_virtual_build_deps if {
+	d := alpine_with([
+		ix.virtual_pkg(".build-deps", ["gcc", "musl-dev>=1.2", "so:libc.musl-x86_64.so.1"], 1),
+		ix.pkg("gcc", 1), ix.pkg("musl-dev", 1), ix.pkg("libffi", 1),
+	])
+	fs := image_findings(d)
+	count(fs) == 1
+	some f in fs
+	f.key == ".build-deps,gcc,musl-dev"
+	f.layer == 1
+	f.history == 2
+	not f.path
+	not f.location
+	f.msg == "build toolchain packages installed in layer 1 remain in the image: gcc, musl-dev, virtual package .build-deps (gcc, musl-dev) (apk database); delete a virtual package in the RUN that adds it (apk del .build-deps)"
+}
+
+# A virtual package of runtime libraries is not a toolchain.
+test_image_apk_virtual_runtime_deps_ok if {
+	count(image_findings(alpine_with([ix.virtual_pkg(".run-deps", ["libffi", "so:libssl.so.3"], 1), ix.pkg("libffi", 1)]))) == 0
+}
+
+# The virtual package alone (its toolchain installed in an earlier layer).
+test_image_virtual_alone_in_its_layer if {
+	d := alpine_with([ix.pkg("gcc", 1), ix.virtual_pkg(".build-deps", ["cmd:gcc", "make"], 2)])
+	fs := image_findings(d)
+	count(fs) == 2
+	{f.key | some f in fs} == {"gcc", ".build-deps"}
+	some f in fs
+	f.key == ".build-deps"
+	f.layer == 2
+	f.history == 3
+	contains(f.msg, "virtual package .build-deps (gcc, make)")
+}
+
+# dpkg: libc6 is the C library, libc6-dev its headers; only -dev is flagged.
+test_image_dpkg_only_dev_packages if {
+	d := ix.debian_doc(ix.packages("dpkg", [
+		ix.pkg("libc6", 0), ix.pkg("gcc-12-base", 0), ix.pkg("libgcc-s1", 0),
+		ix.pkg("libc6-dev", 2), ix.pkg("linux-libc-dev", 2), ix.pkg("libssl3", 2),
+	]))
+	fs := image_findings(d)
+	count(fs) == 1
+	some f in fs
+	f.key == "libc6-dev,linux-libc-dev"
+	f.layer == 2
+	f.history == 3
+	contains(f.msg, "in layer 2 remain in the image: libc6-dev, linux-libc-dev (dpkg database)")
+	not contains(f.msg, "apk del")
+}
+
+# Packages of several layers: one finding each (the base image's one is
+# marked inherited by the CLI from its layer).
+test_image_one_finding_per_layer if {
+	d := ix.debian_doc(ix.packages("dpkg", [ix.pkg("libc6-dev", 0), ix.pkg("make", 0), ix.pkg("gcc-12", 1), ix.pkg("libpq-dev", 1)]))
+	fs := image_findings(d)
+	{[f.layer, f.history, f.key] | some f in fs} == {[0, 0, "libc6-dev,make"], [1, 2, "gcc-12,libpq-dev"]}
+}
+
+test_image_long_list_cut if {
+	devs := [ix.pkg(sprintf("lib%02d-dev", [i]), 1) | some i in numbers.range(1, 20)]
+	some f in image_findings(alpine_with(devs))
+	contains(f.msg, "lib15-dev and 5 more (apk database)")
+	not contains(f.msg, "lib16-dev")
+	f.key == concat(",", sort([p.name | some p in devs]))
+}
+
+test_image_unknown_layer if {
+	some f in image_findings(alpine_with([ix.pkg("build-base", -1)]))
+	not f.layer
+	not f.history
+	startswith(f.msg, "build toolchain packages remain in the image: build-base (apk database)")
+}
+
+test_image_runtime_packages_ok if {
+	count(image_findings(ix.image_doc({}))) == 0
+	count(image_findings(ix.debian_doc({}))) == 0
+}
+
+# No package database (distroless, scratch): the compilers are the evidence.
+test_image_no_package_db_with_gcc if {
+	d := ix.image_doc(object.union(ix.packages("", []), {"programs": {
+		"gcc": [ix.prog("/usr/bin/gcc", 2)],
+		"cc": [ix.prog("/usr/bin/cc", 2)],
+		"make": [ix.prog("/usr/bin/make", 1)],
+	}}))
+	fs := image_findings(d)
+	count(fs) == 1
+	some f in fs
+	f.key == "toolchain-programs"
+	f.layer == 2
+	f.history == 3
+	f.path == "/usr/bin/cc"
+	f.msg == "compilers ship in the image without a package database (distroless, scratch or a copied root filesystem): cc (/usr/bin/cc), gcc (/usr/bin/gcc), with make (/usr/bin/make)"
+}
+
+# make alone is a task runner as often as a build tool.
+test_image_no_package_db_make_alone_ok if {
+	d := ix.image_doc(object.union(ix.packages("", []), {"programs": {"make": [ix.prog("/usr/bin/make", 1)]}}))
+	count(image_findings(d)) == 0
+}
+
+# golang:alpine-style: Go in /usr/local/go, no toolchain package.
+test_image_go_outside_packages if {
+	d := ix.image_doc({"programs": {"go": [ix.prog("/usr/local/go/bin/go", 1)]}})
+	some f in image_findings(d)
+	f.msg == "compilers ship in the image but not as apk packages: go (/usr/local/go/bin/go)"
+	f.path == "/usr/local/go/bin/go"
+}
+
+# Toolchain packages are reported by package; their programs are not
+# reported again.
+test_image_packages_win_over_programs if {
+	d := alpine_with([ix.pkg("gcc", 1)])
+	fs := image_findings(object.union(d, {"programs": {"gcc": [ix.prog("/usr/bin/gcc", 1)]}}))
+	{f.key | some f in fs} == {"gcc"}
+}
+
+test_image_dev_environment_exempt if {
+	d := object.union(alpine_with([ix.pkg("gcc", 1)]), {"dockerfile": {"file": ".devcontainer/Dockerfile", "base_history": 2, "matched": 3}})
+	count(image_findings(d)) == 0
+}
+
+# Dockerfile documents never reach the image branches.
+test_image_branches_guarded if {
+	r := fx.run(0, 2, "apk add --no-cache libffi", [fx.command(["apk", "add", "--no-cache", "libffi"])], [fx.op("apk", "install", ["libffi"], 0)])
+	d := object.union(one("alpine:3.20", fx.alpine, [r]), {"packages": {"manager": "apk", "list": [ix.pkg("gcc", 1)]}, "programs": {"gcc": [ix.prog("/usr/bin/gcc", 1)]}})
+	count(findings(d)) == 0
 }

@@ -7,12 +7,19 @@
 #   the final image can be extracted by anyone who can pull it, even if a later
 #   RUN deletes the file. Build-time credentials belong in secret mounts and
 #   runtime credentials in the orchestrator's secret store.
+#
+#   In an image, every layer is searched: well-known credential files that
+#   hold a credential (private keys, .npmrc tokens, Docker, AWS and git
+#   credentials, .netrc, .pypirc ...), including files a later layer deleted
+#   or replaced, which still ship in the lower layer. Files owned by an OS
+#   package (test keys, example configurations) are not reported. Other
+#   files whose content holds a credential are reported as well.
 # custom:
 #   id: HL1010
 #   name: credential-file-copied
 #   severity: high
 #   tags: [secrets, filesystem]
-#   inputs: [dockerfile]
+#   inputs: [dockerfile, image]
 #   controls:
 #     nist-800-190: ["4.1.4"]
 #     cis-docker-1.6.0: ["4.10"]
@@ -34,6 +41,7 @@
 package hardline.rules.credential_file_copied
 
 import data.hardline.lib.dockerfile as lib
+import data.hardline.lib.image as img
 
 deny contains r if {
 	some x in lib.final_copies
@@ -132,3 +140,75 @@ public_file(b) if {
 }
 
 public_file(b) if regex.match(`(example|sample|template|dummy)`, b)
+
+# --- images -------------------------------------------------------------------
+
+# Well-known credential files, in any layer.
+deny contains r if {
+	img.is_image
+	some c in lib.list(input.credential_files)
+	lib.str(object.get(c, "package", "")) == ""
+	r := img.finding(
+		sprintf("%s file %s (%s) %s", [kind_name(c.kind), c.path, c.secret.masked, shipped(c.layer, c.removed_in)]),
+		credential_key(c),
+		c.layer, -1, c.path,
+	)
+}
+
+# shipped(layer, removed_in): where the file is, and that deleting it did
+# not help.
+shipped(l, removed) := sprintf("added in layer %d, deleted in layer %d — it still ships in the image: anyone who can pull it can extract layer %d", [l, removed, l]) if {
+	removed >= 0
+	l >= 0
+} else := sprintf("deleted in layer %d but still ships in a lower layer of the image", [removed]) if {
+	removed >= 0
+} else := sprintf("is in the image (added in %s): anyone who can pull the image can read it", [img.layer_name(l)])
+
+# credential_key(c): the path; with the fingerprint when several entries
+# share the path (a file replaced by another credential).
+credential_key(c) := c.path if {
+	count([d | some d in input.credential_files; d.path == c.path]) == 1
+} else := sprintf("%s#%s", [c.path, c.secret.fingerprint])
+
+kind_names := {
+	"ssh-private-key": "SSH private key",
+	"private-key": "private key",
+	"aws-credentials": "AWS credentials",
+	"npmrc-token": "npm credentials (.npmrc token)",
+	"docker-config-auth": "Docker registry credentials",
+	"git-credentials": "git credentials",
+	"netrc": "netrc credentials",
+	"pypirc": "PyPI credentials",
+}
+
+kind_name(k) := n if n := kind_names[k]
+
+else := k
+
+# Other files whose content holds a credential (source "file"), unless the
+# file is already reported as a credential file.
+deny contains r if {
+	some s in img.secrets_from({"file"})
+	p := lib.str(object.get(s, "path", ""))
+	not credential_path(p)
+	l := object.get(s, "layer", -1)
+	r := img.finding(
+		sprintf("%s: %s in file %s%s (%s confidence); it %s", [img.secret_description(s), s.masked, p, line_note(s), s.confidence, file_shipped(l, object.get(s, "removed_in", -1))]),
+		sprintf("%s:%s", [p, s.fingerprint]),
+		l, -1, p,
+	)
+}
+
+credential_path(p) if {
+	some c in lib.list(input.credential_files)
+	c.path == p
+}
+
+line_note(s) := sprintf(" at line %d", [s.line]) if s.line > 0
+
+else := ""
+
+file_shipped(l, removed) := sprintf("was added in layer %d, deleted in layer %d — it still ships in the image", [l, removed]) if {
+	removed >= 0
+	l >= 0
+} else := sprintf("is in the image (%s)", [img.layer_name(l)])

@@ -1,6 +1,7 @@
 package hardline.rules.credential_file_copied_test
 
 import data.hardline.lib.fixtures as fx
+import data.hardline.lib.image_fixtures as ix
 import data.hardline.rules.credential_file_copied
 
 findings(doc) := fs if {
@@ -127,4 +128,81 @@ test_any_patterns_in_sync if {
 	c := credential_file_copied
 	c.any_name_pattern == concat("|", [sprintf("(?:%s)", [p]) | some p, _ in c.name_patterns])
 	c.any_path_pattern == concat("|", [sprintf("(?:%s)", [p]) | some p, _ in c.path_patterns])
+}
+
+# --- images -------------------------------------------------------------------
+
+image_findings(over) := fs if {
+	fs := credential_file_copied.deny with input as ix.image_doc(over)
+}
+
+test_image_credential_file_present if {
+	fs := image_findings({"credential_files": [ix.cred_file("/root/.ssh/id_rsa", "ssh-private-key", 2, -1, "")]})
+	count(fs) == 1
+	some f in fs
+	f.msg == "SSH private key file /root/.ssh/id_rsa (-----BEGIN…(1679 chars)) is in the image (added in layer 2): anyone who can pull the image can read it"
+	f.key == "/root/.ssh/id_rsa"
+	f.path == "/root/.ssh/id_rsa"
+	f.layer == 2
+	f.history == 3
+	not f.location
+}
+
+# COPY .npmrc, then RUN rm .npmrc: the file is in the lower layer.
+test_image_credential_file_deleted_later if {
+	c := object.union(ix.cred_file("/app/.npmrc", "npmrc-token", 1, 2, ""), {"secret": {"masked": "npm_…(36 chars)"}})
+	some f in image_findings({"credential_files": [c]})
+	f.msg == "npm credentials (.npmrc token) file /app/.npmrc (npm_…(36 chars)) added in layer 1, deleted in layer 2 — it still ships in the image: anyone who can pull it can extract layer 1"
+	f.layer == 1
+	f.history == 2
+	f.key == "/app/.npmrc"
+}
+
+test_image_unknown_kind_named_as_is if {
+	some f in image_findings({"credential_files": [ix.cred_file("/root/.config/gh/hosts.yml", "gh-hosts", 2, -1, "")]})
+	startswith(f.msg, "gh-hosts file /root/.config/gh/hosts.yml")
+}
+
+# Keys shipped by an OS package (test fixtures, examples) are not findings.
+test_image_package_owned_not_flagged if {
+	c := ix.cred_file("/usr/share/doc/openssl/demo.key", "private-key", 0, -1, "openssl")
+	count(image_findings({"credential_files": [c]})) == 0
+}
+
+# The same path twice (replaced by another credential): distinct keys.
+test_image_same_path_twice if {
+	a := ix.cred_file("/root/.docker/config.json", "docker-config-auth", 1, 2, "")
+	b := object.union(ix.cred_file("/root/.docker/config.json", "docker-config-auth", 2, -1, ""), {"secret": {"fingerprint": "1111222233334444"}})
+	fs := image_findings({"credential_files": [a, b]})
+	{f.key | some f in fs} == {"/root/.docker/config.json#0123456789abcdef", "/root/.docker/config.json#1111222233334444"}
+}
+
+# A credential in another file.
+test_image_file_secret if {
+	s := ix.secret("file", "", -1, {"path": "/app/config/settings.py", "layer": 2, "line": 12, "description": "AWS access key ID", "masked": "AKIA…(20 chars)", "confidence": "high"})
+	fs := image_findings({"secrets": [s]})
+	count(fs) == 1
+	some f in fs
+	f.msg == "AWS access key ID: AKIA…(20 chars) in file /app/config/settings.py at line 12 (high confidence); it is in the image (layer 2)"
+	f.key == "/app/config/settings.py:fedcba9876543210"
+	f.path == "/app/config/settings.py"
+	f.layer == 2
+}
+
+test_image_file_secret_deleted_later if {
+	s := ix.secret("file", "", -1, {"path": "/tmp/deploy.env", "layer": 1, "removed_in": 2})
+	some f in image_findings({"secrets": [s]})
+	endswith(f.msg, "it was added in layer 1, deleted in layer 2 — it still ships in the image")
+}
+
+# A credential file's content is reported once, as the credential file.
+test_image_file_secret_of_credential_file_once if {
+	s := ix.secret("file", "", -1, {"path": "/root/.ssh/id_rsa", "layer": 2})
+	fs := image_findings({"secrets": [s], "credential_files": [ix.cred_file("/root/.ssh/id_rsa", "ssh-private-key", 2, -1, "")]})
+	{f.key | some f in fs} == {"/root/.ssh/id_rsa"}
+}
+
+test_image_branches_guarded if {
+	d := object.union(one([]), {"credential_files": [ix.cred_file("/root/.ssh/id_rsa", "ssh-private-key", 2, -1, "")], "secrets": [ix.secret("file", "", -1, {"path": "/a", "layer": 1})]})
+	count(findings(d)) == 0
 }

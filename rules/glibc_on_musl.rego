@@ -8,12 +8,20 @@
 #   worse, run through compatibility shims such as gcompat with subtle
 #   differences in DNS resolution, locale and threading behaviour. Such images
 #   break at runtime rather than at build time, often only on some code paths.
+#
+#   In an image, the ELF files themselves are judged: executables whose
+#   loader (e.g. /lib64/ld-linux-x86-64.so.2) is not in the image cannot run
+#   at all (one finding per missing loader); on a musl image without a glibc
+#   library, files that link glibc's libc.so.6 fail to load (one finding per
+#   directory); and Python wheels built for glibc (manylinux, no musllinux
+#   tag) on a musl image are reported per wheel, covering the native code
+#   installed beside them.
 # custom:
 #   id: HL1006
 #   name: glibc-on-musl
 #   severity: high
 #   tags: [libc, correctness]
-#   inputs: [dockerfile]
+#   inputs: [dockerfile, image]
 #   controls:
 #     nist-800-190: ["4.1.2"]
 #   remediation: |
@@ -41,6 +49,7 @@
 package hardline.rules.glibc_on_musl
 
 import data.hardline.lib.dockerfile as lib
+import data.hardline.lib.image as img
 
 musl_final if lib.final_stage.image.libc == "musl"
 
@@ -349,4 +358,58 @@ foreign_pm(instr) := {sprintf("runs %s (a glibc distribution's package manager) 
 	op.manager in foreign_managers
 	not lib.command_conditional(instr.run, op.command)
 	c := lib.commands(instr.run)[op.command]
+}
+
+# --- images -------------------------------------------------------------------
+
+# (a) ELF files whose loader is missing: one finding per loader.
+deny contains r if {
+	img.is_image
+	some g in img.missing_interpreter_groups
+	first := g.rows[0]
+	n := count(g.rows)
+	r := img.finding(
+		sprintf("%s %s the loader %s, which is not in the image (%s image): %s%s; %s to start with \"not found\"", [files_text(n), plural(n, "needs", "need"), g.group, libc_text, concat(", ", [sprintf("%s (%s)", [row[1], img.layer_name(row[2])]) | some row in img.head(g.rows, 5)]), img.more(n, 5), plural(n, "it fails", "they fail")]),
+		sprintf("interpreter:%s", [g.group]),
+		first[2], -1, first[1],
+	)
+}
+
+files_text(1) := "1 ELF file"
+
+files_text(n) := sprintf("%d ELF files", [n]) if n != 1
+
+libc_text := object.get(libc_names, lib.str(input.libc.kind), "this")
+
+libc_names := {"musl": "a musl", "glibc": "a glibc", "both": "a glibc and musl", "none": "a libc-less"}
+
+# (b) Files that link glibc on a musl image without a glibc library: one
+# finding per directory.
+deny contains r if {
+	img.is_image
+	some g in img.glibc_elf_groups
+	dir := img.root_if_empty(g.group)
+	first := g.rows[0]
+	n := count(g.rows)
+	r := img.finding(
+		sprintf("%s: %s %s glibc (libc.so.6) on a musl image without a glibc library: %s%s; %s to load", [dir, files_text(n), plural(n, "links", "link"), concat(", ", [sprintf("%s (%s)", [lib.basename(row[1]), img.layer_name(row[2])]) | some row in img.head(g.rows, 5)]), img.more(n, 5), plural(n, "it fails", "they fail")]),
+		sprintf("glibc:%s", [dir]),
+		first[2], -1, dir,
+	)
+}
+
+# plural(n, one, many): one when n is 1.
+plural(1, one, _) := one
+
+plural(n, _, many) := many if n != 1
+
+# (c) Python wheels built for glibc on a musl image.
+deny contains r if {
+	img.is_image
+	some w in img.glibc_wheels
+	r := img.finding(
+		sprintf("Python distribution %s (%s) was installed from a wheel built for glibc (%s) on a musl image; its native extensions need glibc: install the musllinux wheel or build from source on musl", [w.path, img.layer_name(w.layer), concat(", ", sort([t | some t in lib.list(w.tags); contains(t, "manylinux")]))]),
+		sprintf("wheel:%s", [w.path]),
+		w.layer, -1, w.path,
+	)
 }

@@ -1,6 +1,7 @@
 package hardline.rules.glibc_on_musl_test
 
 import data.hardline.lib.fixtures as fx
+import data.hardline.lib.image_fixtures as ix
 import data.hardline.rules.glibc_on_musl
 
 findings(doc) := fs if {
@@ -267,4 +268,149 @@ test_mount_not_used_or_not_bind_ok if {
 test_mount_into_glibc_final_ok if {
 	r := mount_run("cp /mnt/app /usr/local/bin/app", [["cp", "/mnt/app", "/usr/local/bin/app"]], [bind("builder", 0, "/app", "/mnt/app")])
 	count(findings(two(fx.golang, "golang:1.22", go_builder, {}, fx.debian, "debian:12-slim", [r]))) == 0
+}
+
+# --- images -------------------------------------------------------------------
+
+image_findings(doc) := fs if {
+	fs := glibc_on_musl.deny with input as doc
+}
+
+keys(doc) := {f.key | some f in image_findings(doc)}
+
+gcompat := {"libc": {"kind": "musl", "loaders": [ix.musl_loader], "glibc_library": true}}
+
+# A glibc busybox copied onto Alpine: its loader is missing. Reported once,
+# for the loader, not again as a glibc file on musl.
+test_image_glibc_busybox_on_alpine if {
+	d := ix.image_doc({"elf": [ix.glibc_exec("/bin/busybox", 2, false), ix.musl_exec("/usr/bin/python3.12", 1, true)]})
+	fs := image_findings(d)
+	count(fs) == 1
+	some f in fs
+	f.key == "interpreter:/lib64/ld-linux-x86-64.so.2"
+	f.path == "/bin/busybox"
+	f.layer == 2
+	f.history == 3
+	f.msg == "1 ELF file needs the loader /lib64/ld-linux-x86-64.so.2, which is not in the image (a musl image): /bin/busybox (layer 2); it fails to start with \"not found\""
+}
+
+test_image_missing_loader_list_cut_and_sorted if {
+	elf := [ix.glibc_exec(sprintf("/opt/tool/bin/t%d", [i]), 2, false) | some i in numbers.range(1, 7)]
+	fs := image_findings(ix.image_doc({"elf": array.concat(elf, [ix.glibc_exec("/app/a", 3, false)])}))
+	count(fs) == 1
+	some f in fs
+	f.path == "/app/a"
+	f.layer == 3
+	contains(f.msg, "8 ELF files need the loader")
+	contains(f.msg, "/app/a (layer 3), /opt/tool/bin/t1 (layer 2), /opt/tool/bin/t2 (layer 2), /opt/tool/bin/t3 (layer 2), /opt/tool/bin/t4 (layer 2) and 3 more;")
+}
+
+test_image_one_finding_per_missing_loader if {
+	arm := ix.elf_file("/usr/bin/qemu-thing", 2, {"interpreter": "/lib/ld-linux-aarch64.so.1", "interpreter_found": false, "needs_glibc": true})
+	d := ix.image_doc({"elf": [ix.glibc_exec("/bin/a", 2, false), arm]})
+	keys(d) == {"interpreter:/lib64/ld-linux-x86-64.so.2", "interpreter:/lib/ld-linux-aarch64.so.1"}
+}
+
+# glibc shared objects on Alpine without gcompat: one finding per directory.
+test_image_glibc_libs_on_musl_per_directory if {
+	d := ix.image_doc({"elf": [
+		ix.glibc_lib("/opt/app/lib/libfoo.so.1", 2),
+		ix.glibc_lib("/opt/app/lib/libbar.so.2", 2),
+		ix.glibc_lib("/opt/app/plugins/p.so", 3),
+		ix.musl_exec("/usr/bin/python3.12", 1, true),
+	]})
+	fs := image_findings(d)
+	keys(d) == {"glibc:/opt/app/lib", "glibc:/opt/app/plugins"}
+	some f in fs
+	f.key == "glibc:/opt/app/lib"
+	f.path == "/opt/app/lib"
+	f.layer == 2
+	f.msg == "/opt/app/lib: 2 ELF files link glibc (libc.so.6) on a musl image without a glibc library: libbar.so.2 (layer 2), libfoo.so.1 (layer 2); they fail to load"
+}
+
+# A glibc executable whose loader is there (a copied ld-linux) but no libc.so.6.
+test_image_glibc_exec_with_loader_on_musl if {
+	d := ix.image_doc({"elf": [ix.glibc_exec("/usr/local/bin/app", 2, true)]})
+	some f in image_findings(d)
+	f.key == "glibc:/usr/local/bin"
+	contains(f.msg, "1 ELF file links glibc")
+}
+
+# gcompat provides libc.so.6: not reported (the Dockerfile rule reports the
+# shim when it sees it installed).
+test_image_gcompat_no_glibc_finding if {
+	d := ix.image_doc(object.union(gcompat, {"elf": [ix.glibc_lib("/opt/app/lib/libfoo.so.1", 2), ix.glibc_exec("/usr/local/bin/app", 2, true)]}))
+	count(image_findings(d)) == 0
+}
+
+# A glibc image with a musl binary whose loader is present: fine.
+test_image_musl_binary_on_glibc_with_loader_ok if {
+	d := ix.debian_doc({
+		"libc": {"kind": "both", "loaders": [ix.glibc_loader, ix.musl_loader], "glibc_library": true},
+		"elf": [ix.musl_exec("/usr/local/bin/static-ish", 2, true), ix.glibc_exec("/usr/bin/python3.11", 1, true)],
+	})
+	count(image_findings(d)) == 0
+}
+
+# A musl binary on a glibc image without the musl loader cannot start.
+test_image_musl_binary_on_glibc_missing_loader if {
+	d := ix.debian_doc({"elf": [ix.musl_exec("/usr/local/bin/tool", 2, false)]})
+	some f in image_findings(d)
+	f.key == "interpreter:/lib/ld-musl-x86_64.so.1"
+	contains(f.msg, "(a glibc image)")
+}
+
+site := "/usr/local/lib/python3.12/site-packages"
+
+orjson_many := ix.wheel(sprintf("%s/orjson-3.10.7.dist-info", [site]), ["cp312-cp312-manylinux_2_17_x86_64", "cp312-cp312-manylinux2014_x86_64"], 3)
+
+orjson_so := ix.glibc_lib(sprintf("%s/orjson/orjson.cpython-312-x86_64-linux-gnu.so", [site]), 3)
+
+# A manylinux wheel on Alpine: one finding for the wheel, which covers the
+# native code installed beside it.
+test_image_manylinux_wheel_on_alpine if {
+	d := ix.image_doc({"wheels": [orjson_many], "elf": [orjson_so]})
+	fs := image_findings(d)
+	count(fs) == 1
+	some f in fs
+	f.key == "wheel:/usr/local/lib/python3.12/site-packages/orjson-3.10.7.dist-info"
+	f.path == "/usr/local/lib/python3.12/site-packages/orjson-3.10.7.dist-info"
+	f.layer == 3
+	f.msg == "Python distribution /usr/local/lib/python3.12/site-packages/orjson-3.10.7.dist-info (layer 3) was installed from a wheel built for glibc (cp312-cp312-manylinux2014_x86_64, cp312-cp312-manylinux_2_17_x86_64) on a musl image; its native extensions need glibc: install the musllinux wheel or build from source on musl"
+}
+
+# glibc native code outside that site-packages is still reported.
+test_image_manylinux_wheel_other_dirs_still_reported if {
+	d := ix.image_doc({"wheels": [orjson_many], "elf": [orjson_so, ix.glibc_lib("/opt/lib/libx.so", 2)]})
+	keys(d) == {"wheel:/usr/local/lib/python3.12/site-packages/orjson-3.10.7.dist-info", "glibc:/opt/lib"}
+}
+
+test_image_manylinux_wheel_on_debian_ok if {
+	count(image_findings(ix.debian_doc({"wheels": [orjson_many], "elf": [orjson_so]}))) == 0
+}
+
+test_image_musllinux_wheels_ok if {
+	musl := ix.wheel(sprintf("%s/numpy-2.1.0.dist-info", [site]), ["cp312-cp312-musllinux_1_2_x86_64"], 3)
+	both := ix.wheel(sprintf("%s/foo-1.0.dist-info", [site]), ["py3-none-manylinux_2_17_x86_64", "py3-none-musllinux_1_1_x86_64"], 3)
+	count(image_findings(ix.image_doc({"wheels": [musl, both]}))) == 0
+}
+
+# Many ELF files in many directories stay cheap (grouping is not a
+# comprehension per directory). Kept small enough for `rules test -v`,
+# whose tracing multiplies the cost.
+test_image_many_elf_files if {
+	lib := ix.glibc_lib("", 2)
+	elf := [object.union(lib, {"path": sprintf("/opt/d%03d/lib%d.so", [i % 50, i])}) | some i in numbers.range(0, 499)]
+	fs := image_findings(ix.image_doc({"elf": elf}))
+	count(fs) == 50
+	some f in fs
+	f.path == "/opt/d000"
+	contains(f.msg, "10 ELF files link glibc")
+	contains(f.msg, "and 5 more")
+}
+
+# A Dockerfile document never reaches the image branches.
+test_image_branches_guarded if {
+	d := object.union(fx.doc([fx.stage(0, "", 1, fx.image_base("alpine:3.20"), fx.alpine, [], fx.runtime({}), [0], true)], []), {"elf": [ix.glibc_exec("/bin/busybox", 2, false)], "libc": {"kind": "musl"}, "wheels": [orjson_many]})
+	count(findings(d)) == 0
 }

@@ -12,12 +12,18 @@
 #   the toolchain is the point: files under a `.devcontainer/` directory (VS
 #   Code dev containers) and files named `Dockerfile.dev`, `Dockerfile.devel`
 #   (also with `-` instead of `.`), `dev.Dockerfile` or `*.dev.Dockerfile`.
+#
+#   In an image, two things are reported: the package managers npm, npx,
+#   yarn, pnpm and corepack, in any image (a Node.js application does not
+#   need them to run: install its dependencies in a build stage and start it
+#   with node), and node itself when the container does not start a Node.js
+#   application.
 # custom:
 #   id: HL1003
 #   name: node-in-final
 #   severity: medium
 #   tags: [node, build-deps, packages]
-#   inputs: [dockerfile]
+#   inputs: [dockerfile, image]
 #   controls:
 #     nist-800-190: ["4.1.2"]
 #     cis-docker-1.6.0: ["4.3"]
@@ -50,6 +56,7 @@
 package hardline.rules.node_in_final
 
 import data.hardline.lib.dockerfile as lib
+import data.hardline.lib.image as img
 
 deny contains r if {
 	not lib.dev_environment
@@ -143,4 +150,73 @@ node_download_host(u) := h if {
 	h := regex.find_n(`(?i)(deb|rpm)\.nodesource\.com`, u, 1)[0]
 } else := "nodejs.org" if {
 	regex.match(`(?i)://(www\.)?nodejs\.org/(dist|download)/`, u)
+}
+
+# --- images -------------------------------------------------------------------
+
+# Node package managers ship in the image. Even a Node.js application only
+# needs node at run time.
+deny contains r if {
+	img.is_image
+	not img.dev_environment
+	found := img.present(package_managers)
+	count(found) > 0
+	first := img.earliest_program_path(found)
+	r := img.finding(
+		sprintf("Node.js package managers ship in the image: %s; an application does not need them to run, and they give an attacker a way to fetch and run code%s", [img.paths_text(found), started_through(found)]),
+		"npm",
+		first.layer, -1, first.path,
+	)
+}
+
+package_managers := {"npm", "npx", "yarn", "pnpm", "corepack"}
+
+started_through(found) := sprintf("; the container starts through %s: install the dependencies in a build stage and start the application with node", [lib.joined(used)]) if {
+	used := {p | some p in found; p in img.exec_started}
+	count(used) > 0
+} else := ""
+
+# node ships in an image whose container does not start a Node.js
+# application.
+deny contains r if {
+	img.is_image
+	not img.dev_environment
+	count(img.exec_argv) > 0
+	found := img.present({"node", "nodejs"})
+	count(found) > 0
+	not image_node_exec
+	not image_opaque_exec
+	first := img.earliest_program_path(found)
+	r := img.finding(
+		sprintf("node ships in the image at %s but the container starts %s, not a Node.js application; build with Node in a separate stage and copy the output", [img.paths_only(found), lib.joined(img.exec_programs)]),
+		"node",
+		first.layer, -1, first.path,
+	)
+}
+
+# image_node_exec: a word of the exec (argv[0] as written or resolved, a
+# program after an init or inside `sh -c`, a script argument) is a Node
+# program or a .js file.
+image_node_exec if {
+	some w in (img.exec_words | img.exec_started)
+	node_program(w)
+}
+
+# What a wrapper script or a supervisor starts is not in the image
+# configuration; it is only judged when the exec names another runtime
+# (`docker-entrypoint.sh gunicorn app:app`).
+image_opaque_exec if {
+	some p in img.exec_programs
+	lib.opaque_program(p)
+	not image_other_runtime
+}
+
+image_opaque_exec if {
+	img.exec_script
+	not image_other_runtime
+}
+
+image_other_runtime if {
+	some w in img.exec_words
+	other_runtime(w)
 }

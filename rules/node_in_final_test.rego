@@ -1,6 +1,7 @@
 package hardline.rules.node_in_final_test
 
 import data.hardline.lib.fixtures as fx
+import data.hardline.lib.image_fixtures as ix
 import data.hardline.rules.node_in_final
 
 findings(doc) := fs if {
@@ -141,4 +142,107 @@ test_dev_environment_exempt if {
 	count(findings(object.union(d, {"file": "web.dev.Dockerfile"}))) == 0
 	count(findings(object.union(d, {"file": "docker/Dockerfile.prod"}))) == 2
 	count(findings(object.union(d, {"file": "devtools/Dockerfile"}))) == 2
+}
+
+# --- images -------------------------------------------------------------------
+
+image_findings(over) := fs if {
+	fs := node_in_final.deny with input as ix.image_doc(over)
+}
+
+node_programs := {"programs": {
+	"node": [ix.prog("/usr/local/bin/node", 1)],
+	"npm": [ix.prog("/usr/local/bin/npm", 1)],
+	"npx": [ix.prog("/usr/local/bin/npx", 1)],
+	"yarn": [ix.prog("/opt/yarn-v1.22.22/bin/yarn", 1), ix.prog("/usr/local/bin/yarn", 1)],
+}}
+
+node_only := {"programs": {"node": [ix.prog("/usr/bin/node", 2)]}}
+
+with_exec(progs, argv) := object.union(progs, ix.exec_doc(ix.exec_elf(argv, sprintf("/usr/local/bin/%s", [argv[0]]), 1), [], argv))
+
+# A Node.js application: node is needed, npm, npx and yarn are not.
+test_image_node_app_npm_flagged if {
+	fs := image_findings(with_exec(node_programs, ["node", "server.js"]))
+	count(fs) == 1
+	some f in fs
+	f.key == "npm"
+	f.layer == 1
+	f.history == 2
+	f.path == "/opt/yarn-v1.22.22/bin/yarn"
+	f.msg == "Node.js package managers ship in the image: npm (/usr/local/bin/npm), npx (/usr/local/bin/npx), yarn (/opt/yarn-v1.22.22/bin/yarn, /usr/local/bin/yarn); an application does not need them to run, and they give an attacker a way to fetch and run code"
+}
+
+test_image_node_through_shell_c_ok if {
+	fs := image_findings(with_exec(node_only, ["/bin/sh", "-c", "exec node app.js"]))
+	count(fs) == 0
+}
+
+test_image_node_after_tini_ok if {
+	count(image_findings(with_exec(node_only, ["/sbin/tini", "--", "node", "dist/index.js"]))) == 0
+	count(image_findings(with_exec(node_only, ["tini", "--", "pm2-runtime", "ecosystem.config.js"]))) == 0
+}
+
+# node official image: docker-entrypoint.sh runs its CMD.
+test_image_node_after_entrypoint_script_ok if {
+	count(image_findings(with_exec(node_only, ["docker-entrypoint.sh", "node", "server.js"]))) == 0
+}
+
+test_image_python_app_with_node_flagged if {
+	fs := image_findings(with_exec(node_programs, ["gunicorn", "app:app"]))
+	{f.key | some f in fs} == {"npm", "node"}
+	some f in fs
+	f.key == "node"
+	f.path == "/usr/local/bin/node"
+	f.layer == 1
+	f.msg == "node ships in the image at /usr/local/bin/node but the container starts gunicorn, not a Node.js application; build with Node in a separate stage and copy the output"
+}
+
+test_image_go_binary_with_node_flagged if {
+	fs := image_findings(with_exec(node_only, ["/app/server", "--port", "8080"]))
+	{f.key | some f in fs} == {"node"}
+	some f in fs
+	f.layer == 2
+	f.history == 3
+}
+
+test_image_entrypoint_script_with_python_cmd_flagged if {
+	fs := image_findings(with_exec(node_only, ["docker-entrypoint.sh", "gunicorn", "app:app"]))
+	{f.key | some f in fs} == {"node"}
+}
+
+# What a wrapper script starts is unknown.
+test_image_opaque_script_not_flagged if {
+	count(image_findings(with_exec(node_only, ["/app/start.sh"]))) == 0
+	e := object.union(node_only, ix.exec_doc(ix.exec_script(["/app/launcher"], "/app/launcher", "/bin/bash", 2), ["/app/launcher"], []))
+	count(image_findings(e)) == 0
+	count(image_findings(with_exec(node_only, ["supervisord", "-n"]))) == 0
+}
+
+# Nothing configured to run: node alone is not judged.
+test_image_no_exec_node_not_judged if {
+	count(image_findings(node_only)) == 0
+}
+
+test_image_npm_start_noted if {
+	fs := image_findings(with_exec(node_programs, ["npm", "start"]))
+	count(fs) == 1
+	some f in fs
+	f.key == "npm"
+	endswith(f.msg, "; the container starts through npm: install the dependencies in a build stage and start the application with node")
+}
+
+test_image_nothing_node_ok if {
+	count(image_findings(with_exec({}, ["python3", "app.py"]))) == 0
+}
+
+test_image_dev_environment_exempt if {
+	d := object.union(with_exec(node_programs, ["gunicorn", "app:app"]), {"dockerfile": {"file": "Dockerfile.dev", "base_history": 2, "matched": 2}})
+	count(image_findings(d)) == 0
+}
+
+# A Dockerfile document never reaches the image branches.
+test_image_branches_guarded if {
+	d := object.union(one("debian:12", fx.debian, [], {"cmd": gunicorn}), node_programs)
+	count(findings(d)) == 0
 }

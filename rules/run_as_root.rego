@@ -6,12 +6,20 @@
 #   container is one kernel bug or one misconfigured mount away from root on the
 #   host. Most base images default to root, so the Dockerfile must switch to an
 #   unprivileged user with USER after the last step that needs root.
+#
+#   In an image, the configured User is resolved against the image's
+#   /etc/passwd: an empty User, `root`, `0`, or a name whose UID is 0 runs
+#   the container as root. Images whose entrypoint is a process supervisor
+#   (s6-overlay's /init, supervisord, runit), or a wrapper script that runs a
+#   privilege-drop tool the image ships (gosu, su-exec, setpriv,
+#   s6-setuidgid, chpst, runuser), start as root to drop privileges
+#   themselves and are not reported.
 # custom:
 #   id: HL1001
 #   name: run-as-root
 #   severity: high
 #   tags: [user, privilege]
-#   inputs: [dockerfile]
+#   inputs: [dockerfile, image]
 #   controls:
 #     nist-800-190: ["4.1.2"]
 #     cis-docker-1.6.0: ["4.1"]
@@ -38,6 +46,7 @@
 package hardline.rules.run_as_root
 
 import data.hardline.lib.dockerfile as lib
+import data.hardline.lib.image as img
 
 root_names := {"root", "0"}
 
@@ -153,3 +162,65 @@ root_default(f) if startswith(image_user(f), "0:")
 root_default(f) if startswith(image_user(f), "root:")
 
 image_user(f) := lower(lib.str(object.get(f.image, "user", "")))
+
+# --- images -------------------------------------------------------------------
+
+# The configured user of an image resolves to UID 0. Unknown UIDs (a name
+# that is not in /etc/passwd: the container does not start) are not judged.
+deny contains r if {
+	img.is_image
+	not img.windows
+	input.user.uid_known == true
+	input.user.uid == 0
+	not image_drops_privileges
+	spec := lib.str(input.config.user)
+	r := img.finding(image_root_msg(spec), image_root_key(spec), -1, image_user_history, "")
+}
+
+image_user_name(spec) := trim_space(split(spec, ":")[0])
+
+# image_root_msg(spec): why the configured user is root.
+image_root_msg(spec) := "config User is empty: the container runs as root" if {
+	trim_space(spec) == ""
+} else := sprintf("config User %q names no user, only a group: the container runs as root", [spec]) if {
+	image_user_name(spec) == ""
+} else := sprintf("config User is %q: the container runs as root", [spec]) if {
+	explicit_root(image_user_name(spec))
+} else := sprintf("config User %q is UID 0 in /etc/passwd: the container runs as root", [spec])
+
+# The keys are the ones the Dockerfile branches use for the same cases.
+image_root_key(spec) := "no-user" if trim_space(spec) == ""
+
+else := sprintf("user-empty:%s", [spec]) if image_user_name(spec) == ""
+
+else := sprintf("user:%s", [spec])
+
+explicit_root(u) if lower(u) in root_names
+
+explicit_root(u) if regex.match(`^0+$`, u)
+
+# The USER entry of the history that set the user (an image without one
+# has no history to point at).
+image_user_history := h if h := img.last_history("USER", "")
+
+else := -1
+
+# Like drops_privileges for Dockerfiles: the container starts a supervisor,
+# or a wrapper script that drops privileges. The facts say whether argv[0]
+# is a script that runs a privilege-drop tool the image has
+# (exec.drops_privileges); a script started after an init or a shell
+# (`tini -- docker-entrypoint.sh`) was not read, and is judged by its name
+# and the drop tools the image ships (BusyBox applets do not count: every
+# BusyBox image links setpriv or chpst).
+image_drops_privileges if input.exec.drops_privileges == true
+
+image_drops_privileges if img.exec_supervisor
+
+image_drops_privileges if {
+	not input.exec.kind == "script"
+	some p in img.exec_programs
+	lib.is_script(p)
+	count(img.present_standalone(image_drop_tools)) > 0
+}
+
+image_drop_tools := drop_tools | {"runuser"}

@@ -1,6 +1,7 @@
 package hardline.rules.run_as_root_test
 
 import data.hardline.lib.fixtures as fx
+import data.hardline.lib.image_fixtures as ix
 import data.hardline.rules.run_as_root
 
 findings(doc) := fs if {
@@ -211,4 +212,152 @@ test_jupyter_nonroot_ok_user_root_flagged if {
 	count(findings(single("quay.io/jupyter/base-notebook:2024-05-27", jupyter, [], {}))) == 0
 	d := single("quay.io/jupyter/base-notebook:2024-05-27", jupyter, [fx.user(0, 2, "root")], {"user": fx.eff_user("root", 0, 2)})
 	lines(d) == {2}
+}
+
+# --- images -------------------------------------------------------------------
+
+image_findings(over) := fs if {
+	fs := run_as_root.deny with input as ix.image_doc(over)
+}
+
+user_history := [
+	ix.hist(0, "ADD", "ADD rootfs.tar.gz / # buildkit", 0),
+	ix.hist(1, "CMD", "CMD [\"/bin/sh\"]", -1),
+	ix.hist(2, "RUN", "RUN /bin/sh -c adduser -D app # buildkit", 1),
+	ix.hist(3, "USER", "USER app", -1),
+	ix.hist(4, "COPY", "COPY . /app # buildkit", 2),
+]
+
+test_image_empty_user_is_root if {
+	fs := image_findings({})
+	count(fs) == 1
+	some f in fs
+	f.msg == "config User is empty: the container runs as root"
+	f.key == "no-user"
+	not f.history
+	not f.layer
+	not f.location
+}
+
+test_image_user_root_and_zero if {
+	some f in image_findings(object.union(ix.user_doc("root", ix.resolved("root", 0, true, "root")), ix.with_history(user_history)))
+	f.msg == "config User is \"root\": the container runs as root"
+	f.key == "user:root"
+	f.history == 3
+	some g in image_findings(ix.user_doc("0:0", ix.resolved("0:0", 0, true, "root")))
+	contains(g.msg, "config User is \"0:0\"")
+}
+
+# A name that /etc/passwd maps to UID 0 is root too.
+test_image_named_user_with_uid_zero if {
+	over := object.union(ix.user_doc("app", ix.resolved("app", 0, true, "root")), ix.with_history(user_history))
+	fs := image_findings(object.union(over, {"users": [ix.root_user, ix.passwd("app", 0)]}))
+	count(fs) == 1
+	some f in fs
+	f.msg == "config User \"app\" is UID 0 in /etc/passwd: the container runs as root"
+	f.key == "user:app"
+	f.history == 3
+}
+
+test_image_group_only_user_is_root if {
+	some f in image_findings(ix.user_doc(":1000", ix.resolved(":1000", 0, true, "root")))
+	contains(f.msg, "names no user, only a group")
+	f.key == "user-empty::1000"
+}
+
+test_image_nonroot_user_ok if {
+	count(image_findings(ix.user_doc("app", ix.resolved("app", 1000, true, "app")))) == 0
+}
+
+# A numeric UID need not be in /etc/passwd: it is still not root.
+test_image_numeric_uid_without_passwd_entry_ok if {
+	count(image_findings(ix.user_doc("1000", ix.resolved("1000", 1000, true, "")))) == 0
+}
+
+# A name that is not in /etc/passwd: the UID is unknown (the container would
+# not start); not judged.
+test_image_unknown_user_not_judged if {
+	res := object.union(ix.resolved("ghost", 0, false, ""), {"reason": "user ghost not found in /etc/passwd"})
+	count(image_findings(ix.user_doc("ghost", res))) == 0
+}
+
+test_image_windows_out_of_scope if {
+	count(image_findings({"image": {"os": "windows"}})) == 0
+}
+
+# docker-library pattern in an image: empty User, an entrypoint script that
+# runs gosu, which the image has (the facts read the script).
+test_image_entrypoint_script_with_gosu_ok if {
+	e := ix.exec_doc(ix.exec_dropping(["docker-entrypoint.sh", "postgres"], "/usr/local/bin/docker-entrypoint.sh", ["gosu"]), ["docker-entrypoint.sh"], ["postgres"])
+	count(image_findings(object.union(e, {"programs": {"gosu": [ix.prog("/usr/local/bin/gosu", 1)]}}))) == 0
+}
+
+# Any script the facts found dropping privileges, whatever its name.
+test_image_shell_script_by_facts_ok if {
+	e := ix.exec_doc(ix.exec_dropping(["/app/server-wrapper"], "/app/server-wrapper", ["su-exec"]), ["/app/server-wrapper"], [])
+	count(image_findings(e)) == 0
+}
+
+# The script was read and runs no drop tool: gosu in the image is not enough.
+test_image_entrypoint_script_not_dropping_flagged if {
+	e := ix.exec_doc(ix.exec_script(["docker-entrypoint.sh", "postgres"], "/usr/local/bin/docker-entrypoint.sh", "/bin/sh", 2), ["docker-entrypoint.sh"], ["postgres"])
+	count(image_findings(object.union(e, {"programs": {"gosu": [ix.prog("/usr/local/bin/gosu", 1)]}}))) == 1
+}
+
+# A script behind an init was not read: judged by its name and the drop
+# tools the image ships.
+test_image_script_after_init_with_gosu_ok if {
+	e := ix.exec_doc(ix.exec_elf(["tini", "--", "docker-entrypoint.sh", "redis-server"], "/usr/bin/tini", 1), ["tini", "--", "docker-entrypoint.sh"], ["redis-server"])
+	count(image_findings(object.union(e, {"programs": {"gosu": [ix.prog("/usr/local/bin/gosu", 1)]}}))) == 0
+	count(image_findings(e)) == 1
+}
+
+# BusyBox links setpriv and chpst to itself in every BusyBox image: not
+# evidence of a privilege drop.
+test_image_busybox_applets_not_drop_tools if {
+	e := ix.exec_doc(ix.exec_elf(["tini", "--", "/entrypoint.sh"], "/sbin/tini", 1), ["tini", "--", "/entrypoint.sh"], [])
+	progs := {"programs": {
+		"busybox": [ix.prog("/bin/busybox", 0)],
+		"setpriv": [ix.applet("/bin/setpriv", 0)],
+		"chpst": [ix.applet("/usr/bin/chpst", 0)],
+	}}
+	count(image_findings(object.union(e, progs))) == 1
+}
+
+test_image_entrypoint_script_without_drop_tool_flagged if {
+	e := ix.exec_doc(ix.exec_script(["docker-entrypoint.sh", "postgres"], "/usr/local/bin/docker-entrypoint.sh", "/bin/sh", 2), ["docker-entrypoint.sh"], ["postgres"])
+	count(image_findings(e)) == 1
+}
+
+# gosu in the image, but the container starts the program directly.
+test_image_gosu_but_direct_program_flagged if {
+	e := ix.exec_doc(ix.exec_elf(["python3", "app.py"], "/usr/bin/python3.12", 1), [], ["python3", "app.py"])
+	count(image_findings(object.union(e, {"programs": {"gosu": [ix.prog("/usr/local/bin/gosu", 1)]}}))) == 1
+}
+
+# A Python console script (#!/usr/bin/python3) is not a shell wrapper.
+test_image_python_script_with_gosu_flagged if {
+	e := ix.exec_doc(ix.exec_script(["gunicorn", "app:app"], "/usr/local/bin/gunicorn", "/usr/local/bin/python3", 2), [], ["gunicorn", "app:app"])
+	count(image_findings(object.union(e, {"programs": {"gosu": [ix.prog("/usr/local/bin/gosu", 1)]}}))) == 1
+}
+
+test_image_s6_init_and_supervisord_ok if {
+	e := ix.exec_doc(ix.exec_elf(["/init"], "/init", 1), ["/init"], [])
+	count(image_findings(e)) == 0
+	s := ix.exec_doc(ix.exec_script(["/usr/bin/supervisord", "-n"], "/usr/bin/supervisord", "/usr/bin/python3", 1), [], ["/usr/bin/supervisord", "-n"])
+	count(image_findings(s)) == 0
+	t := ix.exec_doc(ix.exec_elf(["tini", "--", "supervisord"], "/sbin/tini", 1), ["tini", "--"], ["supervisord"])
+	count(image_findings(t)) == 0
+}
+
+# A Dockerfile document never reaches the image branch, an image document
+# never the Dockerfile ones.
+test_image_branch_guarded if {
+	count(findings(single("alpine:3.20", fx.alpine, [], {"user": fx.eff_user("app", 0, 3)}))) == 0
+	fs := image_findings({})
+	count(fs) == 1
+	every f in fs {
+		not f.location
+		not f.stage
+	}
 }

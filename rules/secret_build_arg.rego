@@ -7,12 +7,16 @@
 #   `docker history --no-trunc`, and an ENV that copies the ARG puts it in the
 #   image configuration as well. Secret mounts give RUN the value without
 #   recording it anywhere.
+#
+#   In an image, the build arguments recorded with RUN history entries
+#   (`RUN |2 NPM_TOKEN=... /bin/sh -c ...`) are judged by their value: one
+#   finding per argument, naming every history entry that records it.
 # custom:
 #   id: HL1009
 #   name: secret-build-arg
 #   severity: high
 #   tags: [secrets]
-#   inputs: [dockerfile]
+#   inputs: [dockerfile, image]
 #   controls:
 #     nist-800-190: ["4.1.4"]
 #     cis-docker-1.6.0: ["4.10"]
@@ -35,6 +39,7 @@
 package hardline.rules.secret_build_arg
 
 import data.hardline.lib.dockerfile as lib
+import data.hardline.lib.image as img
 
 deny contains r if {
 	some s in input.stages
@@ -113,3 +118,29 @@ from_secret_mount(run, name) if {
 	m.type == "secret"
 	lower(lib.str(m.id)) == lower(name)
 }
+
+# --- images -------------------------------------------------------------------
+
+deny contains r if {
+	args := img.secrets_from({"history-arg"})
+	some name in {img.secret_name(s) | some s in args}
+	these := [s | some s in args; img.secret_name(s) == name]
+	hs := sort({s.history | some s in these; s.history >= 0})
+	masked := lib.joined({s.masked | some s in these})
+	s := these[0]
+	r := img.finding(
+		sprintf("build argument %s=%s is recorded in the image history (%s): %s (%s confidence); docker history --no-trunc shows it to anyone who can pull the image: use RUN --mount=type=secret instead", [name, masked, entries_text(hs), img.secret_description(s), s.confidence]),
+		name,
+		-1, first_or(hs), "",
+	)
+}
+
+entries_text(hs) := "an unknown history entry" if count(hs) == 0
+
+else := sprintf("history entry %d", [hs[0]]) if count(hs) == 1
+
+else := sprintf("history entries %s", [concat(", ", [sprintf("%d", [h]) | some h in hs])])
+
+first_or(hs) := hs[0] if count(hs) > 0
+
+else := -1

@@ -1,6 +1,7 @@
 package hardline.rules.secret_build_arg_test
 
 import data.hardline.lib.fixtures as fx
+import data.hardline.lib.image_fixtures as ix
 import data.hardline.rules.secret_build_arg
 
 findings(doc) := fs if {
@@ -104,4 +105,53 @@ test_override_needs_recording_run if {
 	count(findings(one([a, other]))) == 0
 	rec := fx.run_x(1, 3, "npm ci", [fx.command(["npm", "ci"])], [], {"build_args_in_scope": ["NPM_TOKEN"]})
 	count(findings(one([a, rec]))) == 1
+}
+
+# --- images -------------------------------------------------------------------
+
+image_findings(over) := fs if {
+	fs := secret_build_arg.deny with input as ix.image_doc(over)
+}
+
+arg_history := ix.with_history([
+	ix.hist(0, "ADD", "ADD rootfs.tar.gz / # buildkit", 0),
+	ix.hist(1, "ARG", "ARG PASSWORD", -1),
+	ix.hist(2, "RUN", "RUN |1 PASSWORD=s3cr…(14 chars) /bin/sh -c ./setup.sh # buildkit", 1),
+	ix.hist(3, "RUN", "RUN |1 PASSWORD=s3cr…(14 chars) /bin/sh -c ./migrate.sh # buildkit", 2),
+])
+
+pw(h) := ix.secret("history-arg", "PASSWORD", h, {"masked": "s3cr…(14 chars)"})
+
+test_image_build_arg_recorded if {
+	fs := image_findings(object.union(arg_history, {"secrets": [pw(2)]}))
+	count(fs) == 1
+	some f in fs
+	f.msg == "build argument PASSWORD=s3cr…(14 chars) is recorded in the image history (history entry 2): Generic password assignment (medium confidence); docker history --no-trunc shows it to anyone who can pull the image: use RUN --mount=type=secret instead"
+	f.key == "PASSWORD"
+	f.history == 2
+	f.layer == 1
+}
+
+# Every RUN after the ARG records it: one finding naming the entries.
+test_image_build_arg_once_per_name if {
+	fs := image_findings(object.union(arg_history, {"secrets": [pw(3), pw(2)]}))
+	count(fs) == 1
+	some f in fs
+	contains(f.msg, "(history entries 2, 3)")
+	f.history == 2
+}
+
+test_image_two_args if {
+	tok := ix.secret("history-arg", "NPM_TOKEN", 3, {"masked": "npm_…(40 chars)", "confidence": "high"})
+	fs := image_findings(object.union(arg_history, {"secrets": [pw(2), tok]}))
+	{f.key | some f in fs} == {"PASSWORD", "NPM_TOKEN"}
+}
+
+test_image_other_sources_not_here if {
+	count(image_findings({"secrets": [ix.secret("env", "PASSWORD", -1, {}), ix.secret("history-run", "", 2, {})]})) == 0
+}
+
+test_image_branches_guarded if {
+	d := object.union(one([]), {"secrets": [pw(2)]})
+	count(findings(d)) == 0
 }

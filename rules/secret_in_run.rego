@@ -8,12 +8,16 @@
 #   `docker inspect` shows CMD, ENTRYPOINT and HEALTHCHECK, and a heredoc
 #   copied into the image ships the file itself. This holds even in builder
 #   stages and ONBUILD triggers: the Dockerfile is the leak.
+#
+#   In an image, the recorded history is judged as `docker history
+#   --no-trunc` shows it: RUN commands and the other instructions except
+#   ENV, LABEL and ARG (HL1007 reports those).
 # custom:
 #   id: HL1008
 #   name: secret-in-run
 #   severity: critical
 #   tags: [secrets]
-#   inputs: [dockerfile]
+#   inputs: [dockerfile, image]
 #   controls:
 #     nist-800-190: ["4.1.4"]
 #     cis-docker-1.6.0: ["4.10"]
@@ -39,6 +43,7 @@
 package hardline.rules.secret_in_run
 
 import data.hardline.lib.dockerfile as lib
+import data.hardline.lib.image as img
 
 deny contains r if {
 	some s in lib.secrets_from(object.keys(where_names))
@@ -79,3 +84,54 @@ advice := {
 where(s) := sprintf("%s (%s) in %s", [where_names[s.source], s.key, lib.secret_stage(s)]) if {
 	lib.str(s.key) != ""
 } else := sprintf("%s in %s", [where_names[s.source], lib.secret_stage(s)])
+
+# --- images -------------------------------------------------------------------
+
+# Credentials in recorded RUN commands and other history entries (ENV,
+# LABEL and ARG entries are HL1007's).
+deny contains r if {
+	some s in img.secrets_from({"history-run", "history"})
+	not env_like(s)
+	r := img.finding(
+		sprintf("%s: %s in %s%s (%s confidence); %s", [img.secret_description(s), s.masked, image_where(s), key_note(s), s.confidence, image_advice[s.source]]),
+		s.fingerprint,
+		-1, s.history, "",
+	)
+}
+
+env_like(s) if {
+	s.source == "history"
+	upper(lib.str(input.history[s.history].instruction)) in {"ENV", "LABEL", "ARG"}
+}
+
+# Credentials on the command line the container starts with.
+deny contains r if {
+	some s in img.secrets_from({"config"})
+	r := img.finding(
+		sprintf("%s: %s in the image config's %s%s (%s confidence); anyone who pulls the image can read it, and it shows in the process list of every container: read it from a mounted secret or the environment at run time instead", [img.secret_description(s), s.masked, s.name, key_note(s), s.confidence]),
+		s.fingerprint,
+		-1, config_history(s.name), "",
+	)
+}
+
+config_history(name) := h if {
+	h := img.last_history(upper(name), "")
+} else := -1
+
+image_where(s) := sprintf("the RUN command of history entry %d", [s.history]) if {
+	s.source == "history-run"
+} else := sprintf("history entry %d (%s)", [s.history, instr]) if {
+	instr := lib.str(input.history[s.history].instruction)
+	instr != ""
+} else := sprintf("history entry %d", [s.history])
+
+# key_note(s): the option or key the value was given to (`-u`, a header).
+key_note(s) := sprintf(" (in %s)", [k]) if {
+	k := lib.str(object.get(s, "key", ""))
+	k != ""
+} else := ""
+
+image_advice := {
+	"history-run": "docker history --no-trunc shows it to anyone who can pull the image: pass it with RUN --mount=type=secret instead",
+	"history": "docker history --no-trunc shows it to anyone who can pull the image: remove it from the Dockerfile and provide it as a build secret or at run time",
+}

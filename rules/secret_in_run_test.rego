@@ -1,6 +1,7 @@
 package hardline.rules.secret_in_run_test
 
 import data.hardline.lib.fixtures as fx
+import data.hardline.lib.image_fixtures as ix
 import data.hardline.rules.secret_in_run
 
 findings(doc) := fs if {
@@ -87,4 +88,69 @@ test_runtime_sources_in_builder_stage_flagged if {
 
 test_unknown_source_not_this_rule if {
 	count(findings(fx.doc([b, f], [fx.secret("label", 1, 10, "X"), fx.secret("workdir", 1, 11, "")]))) == 0
+}
+
+# --- images -------------------------------------------------------------------
+
+image_findings(over) := fs if {
+	fs := secret_in_run.deny with input as ix.image_doc(over)
+}
+
+run_history := ix.with_history([
+	ix.hist(0, "ADD", "ADD rootfs.tar.gz / # buildkit", 0),
+	ix.hist(1, "RUN", "RUN /bin/sh -c curl -u admin:hunt…(12 chars) https://example.com/x # buildkit", 1),
+	ix.hist(2, "ADD", "ADD https://user:pass…(9 chars)@example.com/a.tgz /a.tgz # buildkit", 2),
+	ix.hist(3, "LABEL", "LABEL deploy.token=ghp_…(40 chars)", -1),
+	ix.hist(4, "CMD", "CMD [\"app\"]", -1),
+])
+
+test_image_history_run_secret if {
+	s := ix.secret("history-run", "", 1, {"rule": "curl-auth-user", "description": "Password in curl -u", "key": "-u", "masked": "hunt…(12 chars)", "confidence": "high"})
+	fs := image_findings(object.union(run_history, {"secrets": [s]}))
+	count(fs) == 1
+	some f in fs
+	f.msg == "Password in curl -u: hunt…(12 chars) in the RUN command of history entry 1 (in -u) (high confidence); docker history --no-trunc shows it to anyone who can pull the image: pass it with RUN --mount=type=secret instead"
+	f.history == 1
+	f.layer == 1
+	f.key == "fedcba9876543210"
+}
+
+test_image_history_other_instruction if {
+	s := ix.secret("history", "", 2, {"rule": "basic-auth-url", "description": "Password in URL", "key": "", "masked": "pass…(9 chars)"})
+	some f in image_findings(object.union(run_history, {"secrets": [s]}))
+	startswith(f.msg, "Password in URL: pass…(9 chars) in history entry 2 (ADD) (medium confidence); docker history --no-trunc shows it")
+	f.history == 2
+	f.layer == 2
+}
+
+# ENV, LABEL and ARG records are HL1007's.
+test_image_label_and_env_records_not_here if {
+	l := ix.secret("label", "deploy.token", -1, {})
+	h := ix.secret("history", "deploy.token", 3, {})
+	count(image_findings(object.union(run_history, {"secrets": [l, h]}))) == 0
+}
+
+test_image_env_and_build_args_not_here if {
+	count(image_findings({"secrets": [ix.secret("env", "DB_PASSWORD", -1, {}), ix.secret("history-arg", "NPM_TOKEN", 1, {})]})) == 0
+}
+
+test_image_branches_guarded if {
+	count(findings(fx.doc([b, f], [ix.secret("history-run", "", 1, {})]))) == 0
+}
+
+test_image_config_command_line_secret if {
+	s := ix.secret("config", "Cmd", -1, {"rule": "curl-auth-user", "description": "Password in curl -u", "key": "-u", "masked": "hunt…(12 chars)", "confidence": "high"})
+	fs := image_findings(object.union(run_history, {"secrets": [s]}))
+	count(fs) == 1
+	some f in fs
+	startswith(f.msg, "Password in curl -u: hunt…(12 chars) in the image config's Cmd (in -u) (high confidence); anyone who pulls the image can read it")
+	f.history == 4 # the CMD entry that set it
+}
+
+test_image_config_secret_without_history if {
+	s := ix.secret("config", "Entrypoint", -1, {})
+	h := ix.with_history([ix.hist(0, "ADD", "ADD rootfs.tar.gz / # buildkit", 0)])
+	some f in image_findings(object.union(h, {"secrets": [s]}))
+	not f.history
+	contains(f.msg, "config's Entrypoint")
 }

@@ -427,7 +427,10 @@ is_script(p) if regex.match(`(?i)^(docker-)?(entrypoint|entry|start|run|boot|ini
 # ---------------------------------------------------------------------------
 
 # secrets_from(sources): the detected secrets whose source is in sources.
+# Image documents (input.kind == "image") have secrets of their own, with
+# other sources and no Dockerfile location; rules/lib/image.rego reads those.
 secrets_from(sources) := [s |
+	not input.kind == "image"
 	some s in list(input.secrets)
 	s.source in sources
 ]
@@ -447,9 +450,13 @@ else := stage_label(s.stage)
 
 # dev_environment: the Dockerfile builds a development environment (a VS Code
 # dev container or a Dockerfile.dev), where toolchains are the point.
-dev_environment if regex.match(`(^|/)\.devcontainer/`, str(input.file))
+dev_environment if dev_file(str(input.file))
 
-dev_environment if regex.match(`(?i)(^|/)(dockerfile[.-]dev(el)?|dev\.dockerfile|[^/]*\.dev\.dockerfile)$`, str(input.file))
+# dev_file(f): f names a development-environment Dockerfile (also used for
+# the Dockerfile an image was correlated with).
+dev_file(f) if regex.match(`(^|/)\.devcontainer/`, f)
+
+dev_file(f) if regex.match(`(?i)(^|/)(dockerfile[.-]dev(el)?|dev\.dockerfile|[^/]*\.dev\.dockerfile)$`, f)
 
 # Shell builtins and set-up commands that precede the real program.
 setup_commands := {"set", "cd", "export", "source", ".", "umask", "ulimit", "trap", "echo", "printf", "mkdir", "[", "test", "true", ":", "unset", "sleep", "chown", "chmod", "rm", "cp", "mv", "touch"}
@@ -463,3 +470,33 @@ main_program(s) := basename(progs[count(progs) - 1]) if {
 	]
 	count(progs) > 0
 }
+
+# ---------------------------------------------------------------------------
+# Build toolchain packages
+#
+# Shared by the Dockerfile branch (package names installed by RUN) and the
+# image branch (packages of the apk/dpkg database) of HL1002.
+# ---------------------------------------------------------------------------
+
+toolchain_packages := {
+	"gcc", "g++", "cc", "c++", "clang", "llvm", "make", "cmake", "autoconf",
+	"automake", "libtool", "pkgconf", "pkg-config", "pkgconfig", "build-base",
+	"build-essential", "linux-headers", "kernel-headers", "kernel-devel",
+	"musl-dev", "libc-dev", "libc6-dev", "gfortran", "binutils", "gcc-c++",
+	"go", "golang", "golang-go", "rust", "rustc", "cargo",
+	"development tools", "development-tools", "development", "c-development",
+}
+
+# build_dep_package(p): the package name (as written: any case, surrounding
+# space, a leading @ of dnf groups) is a build toolchain package: a compiler,
+# build tool, headers or a -dev/-devel package.
+build_dep_package(p) if build_dep_name(normal_package_name(p))
+
+build_dep_name(n) if n in toolchain_packages
+
+# Versioned compilers (gcc-12, clang15), versioned Go packages (golang-1.21,
+# golang-1.21-go), kernel headers (linux-headers-6.1) and -dev/-devel
+# packages.
+build_dep_name(n) if regex.match(`^(?:(gcc|g\+\+|clang|llvm|gfortran|cpp)-?[0-9][0-9.]*|golang-[0-9.]+(-go)?|(linux-headers|kernel-headers|kernel-devel)-.+|[a-z0-9][a-z0-9+._-]*-(dev|devel))$`, n)
+
+normal_package_name(p) := trim_left(lower(trim_space(p)), "@")
