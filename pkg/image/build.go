@@ -11,10 +11,13 @@ import (
 	"sort"
 	"strings"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
 	"github.com/hardline-dev/hardline/pkg/dockerfile"
 	"github.com/hardline-dev/hardline/pkg/image/source"
 	"github.com/hardline-dev/hardline/pkg/image/walk"
 	"github.com/hardline-dev/hardline/pkg/secrets"
+	"github.com/hardline-dev/hardline/pkg/shellcmd"
 )
 
 // Options configure Build.
@@ -210,6 +213,54 @@ func (b *builder) config() {
 	if hc := cfg.Healthcheck; hc != nil {
 		c.Healthcheck = &Healthcheck{Test: append([]string{}, hc.Test...)}
 	}
+	// Credentials passed on the command line the container starts with
+	// (`curl -u user:pass`, `--password=...`) are in the config for
+	// anyone who pulls the image.
+	for _, x := range []struct {
+		name string
+		argv []string
+	}{{"Entrypoint", cfg.Entrypoint}, {"Cmd", cfg.Cmd}, {"Healthcheck", healthArgv(cfg.Healthcheck)}} {
+		if len(x.argv) == 0 {
+			continue
+		}
+		seen := map[string]bool{}
+		ms := b.det.ScanArgv(x.argv)
+		for _, a := range x.argv {
+			ms = append(ms, b.det.ScanText(a)...)
+			// `sh -c "curl -u user:pass ..."` and CMD-SHELL strings are
+			// scripts: their commands' argv show options in context.
+			if strings.ContainsAny(a, " \t") {
+				for _, cmd := range shellcmd.Parse(a, nil).Commands {
+					ms = append(ms, b.det.ScanArgv(cmd.Argv)...)
+				}
+			}
+		}
+		vals := b.take()
+		for _, m := range ms {
+			if !seen[m.Fingerprint] {
+				seen[m.Fingerprint] = true
+				b.addSecret(Secret{Match: m, Source: "config", Name: x.name, History: -1, Layer: -1, RemovedIn: -1}, vals)
+			}
+		}
+		masked := maskAll(strings.Join(x.argv, "\x00"), vals)
+		parts := strings.Split(masked, "\x00")
+		switch x.name {
+		case "Entrypoint":
+			c.Entrypoint = parts
+		case "Cmd":
+			c.Cmd = parts
+		case "Healthcheck":
+			c.Healthcheck.Test = append(c.Healthcheck.Test[:len(c.Healthcheck.Test)-len(parts)], parts...)
+		}
+	}
+}
+
+// healthArgv is what a healthcheck runs: CMD's argv, or CMD-SHELL's string.
+func healthArgv(hc *v1.HealthConfig) []string {
+	if hc == nil || len(hc.Test) < 2 || hc.Test[0] == "NONE" {
+		return nil
+	}
+	return hc.Test[1:]
 }
 
 // addSecret records a secret once per (source, name, fingerprint).

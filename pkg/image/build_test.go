@@ -442,3 +442,34 @@ func TestBuildEntrypointDropsPrivileges(t *testing.T) {
 		})
 	}
 }
+
+func TestBuildConfigCommandLineSecrets(t *testing.T) {
+	img, err := mutate.AppendLayers(empty.Image, testLayer(t, tf{name: "bin/sh", body: []byte("x"), mode: 0o755}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img = withConfig(t, img, v1.Config{
+		Cmd:         []string{"sh", "-c", "curl -fsS -u deploy:" + fakePassword + " https://example.com/hook && exec app"},
+		Healthcheck: &v1.HealthConfig{Test: []string{"CMD-SHELL", "curl -u deploy:" + fakePassword + " localhost"}},
+	}, []v1.History{{CreatedBy: "BusyBox 1.36.1 (glibc), Debian 12"}})
+	doc := build(t, img, Options{})
+	names := map[string]bool{}
+	for _, s := range doc.Secrets {
+		if s.Source == "config" {
+			names[s.Name] = true
+		}
+	}
+	if !names["Cmd"] || !names["Healthcheck"] {
+		t.Errorf("config secrets = %+v", doc.Secrets)
+	}
+	raw, _ := json.Marshal(doc)
+	if bytes.Contains(raw, []byte(fakePassword)) {
+		t.Error("the config's command line keeps the password")
+	}
+	if doc.Config.Healthcheck.Test[0] != "CMD-SHELL" || len(doc.Config.Cmd) != 3 {
+		t.Errorf("masking changed the shape: %q %q", doc.Config.Healthcheck.Test, doc.Config.Cmd)
+	}
+	if doc.History[0].Instruction != "" {
+		t.Errorf("free-text history classified as %q", doc.History[0].Instruction)
+	}
+}

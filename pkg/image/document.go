@@ -138,7 +138,8 @@ type History struct {
 	// layers (ENV, CMD, ...) and when history and layers disagree.
 	Layer int `json:"layer"`
 	// Instruction is the Dockerfile instruction keyword recognised in
-	// CreatedBy (RUN, COPY, ENV, ...; "" when not recognisable).
+	// CreatedBy (RUN, COPY, ENV, ...; "" for free text that is not an
+	// instruction).
 	Instruction string `json:"instruction"`
 	// BuildArgs are the build arguments BuildKit and buildah record for a
 	// RUN (`RUN |2 A=1 B=2 /bin/sh -c ...`); values that hold a credential
@@ -250,9 +251,11 @@ type Exec struct {
 	FromEntrypoint bool `json:"from_entrypoint"`
 	// Program is Argv[0] as written ("" when Argv is empty).
 	Program string `json:"program"`
-	// Path is where Program resolves in the squashed view: through the
-	// config PATH when it has no slash, then through symlinks (confined to
-	// the image root). "" when not found.
+	// Path is where Program was found in the squashed view: Program
+	// itself when absolute, else the first config PATH candidate (or
+	// working-directory path) that exists. The facts below describe the
+	// file it resolves to through symlinks, confined to the image root.
+	// "" when not found.
 	Path string `json:"path"`
 	// Found is true when Path is a regular file.
 	Found bool `json:"found"`
@@ -355,7 +358,9 @@ type CredentialFile struct {
 // Secret is a credential found in the image (value masked).
 type Secret struct {
 	secrets.Match
-	// Source is env, label, history-arg, history-run or file.
+	// Source is env, label, config (Entrypoint, Cmd or Healthcheck; Name
+	// says which), history-arg, history-run, history (other history
+	// entries) or file.
 	Source string `json:"source"`
 	// Name is the Env/label/build-arg name when the source has one.
 	Name string `json:"name,omitempty"`

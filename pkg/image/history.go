@@ -48,29 +48,39 @@ func parseCreatedBy(s string) parsedHistory {
 		return p
 	}
 	kw, rest, _ := strings.Cut(s, " ")
-	if instructions[kw] {
+	switch {
+	case instructions[kw]:
 		p.instruction = kw
 		s = strings.TrimSpace(rest)
 		if kw != "RUN" {
 			p.text = s
 			return p
 		}
-	} else {
-		p.instruction = "RUN"
+	case argCount.MatchString(s) || shellPrefix(s) != "":
+		p.instruction = "RUN" // the classic builder records RUN without a keyword
+	default:
+		// Free text some tools write ("BusyBox 1.36.1 (glibc), Debian 12"):
+		// not an instruction; still scanned for secrets.
+		p.text = s
+		return p
 	}
 	if m := argCount.FindStringSubmatch(s); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		s = s[len(m[0]):]
 		p.args, s = splitArgs(s, n)
 	}
-	for _, sh := range []string{"/bin/sh -c ", "/bin/bash -c ", "/bin/sh -o pipefail -c ", "/bin/bash -o pipefail -c "} {
+	p.text = strings.TrimSpace(strings.TrimPrefix(s, shellPrefix(s)))
+	return p
+}
+
+// shellPrefix returns the shell invocation a recorded RUN starts with.
+func shellPrefix(s string) string {
+	for _, sh := range []string{"/bin/sh -c ", "/bin/bash -c ", "/bin/sh -o pipefail -c ", "/bin/bash -o pipefail -c ", "/bin/ash -c ", "cmd /S /C ", "powershell -Command "} {
 		if strings.HasPrefix(s, sh) {
-			s = s[len(sh):]
-			break
+			return sh
 		}
 	}
-	p.text = strings.TrimSpace(s)
-	return p
+	return ""
 }
 
 func cutNop(s string) (string, bool) {
