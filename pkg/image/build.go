@@ -350,15 +350,15 @@ func (b *builder) resolved(p string) (string, *walk.Entry, bool) {
 }
 
 // content returns the squashed content of p (following symlinks).
-func (b *builder) content(p string) ([]byte, *walk.Entry, bool) {
+func (b *builder) content(p string) ([]byte, bool) {
 	_, e, ok := b.resolved(p)
 	if !ok || e.Content == nil {
-		return nil, nil, false
+		return nil, false
 	}
 	if e.Truncated {
 		b.warnf("%s is larger than the read cap; facts from it may be incomplete", p)
 	}
-	return e.Content, e, true
+	return e.Content, true
 }
 
 // capture selects the files whose content facts are built from. It runs

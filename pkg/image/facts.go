@@ -44,7 +44,7 @@ func (b *builder) configPath() string {
 
 func (b *builder) osAndUsers() {
 	for _, p := range []string{"/etc/os-release", "/usr/lib/os-release"} {
-		if data, _, ok := b.content(p); ok {
+		if data, ok := b.content(p); ok {
 			info := osrelease.Parse(data)
 			b.doc.OS = &info
 			break
@@ -52,10 +52,10 @@ func (b *builder) osAndUsers() {
 	}
 	var users []passwd.User
 	var groups []passwd.Group
-	if data, _, ok := b.content("/etc/passwd"); ok {
+	if data, ok := b.content("/etc/passwd"); ok {
 		users = passwd.ParsePasswd(data)
 	}
-	if data, _, ok := b.content("/etc/group"); ok {
+	if data, ok := b.content("/etc/group"); ok {
 		groups = passwd.ParseGroup(data)
 	}
 	for _, u := range users {

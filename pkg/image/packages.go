@@ -36,7 +36,7 @@ func (b *builder) packages() {
 			}
 			return m
 		})
-		data, _, _ := b.content(apkDB)
+		data, _ := b.content(apkDB)
 		ps, err := apkdb.Parse(bytes.NewReader(data))
 		if err != nil {
 			b.warnf("%s: %v", apkDB, err)
@@ -60,7 +60,7 @@ func (b *builder) packages() {
 			}
 			return m
 		})
-		data, _, _ := b.content(dpkgDB)
+		data, _ := b.content(dpkgDB)
 		ps, err := dpkgdb.ParseStatus(bytes.NewReader(data))
 		if err != nil {
 			b.warnf("%s: %v", dpkgDB, err)

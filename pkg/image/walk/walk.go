@@ -170,7 +170,7 @@ func ReadLayer(ctx context.Context, index int, r io.Reader, opts Options) (*Laye
 			Layer: index,
 		}
 		switch h.Typeflag {
-		case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
+		case tar.TypeReg, tar.TypeGNUSparse: // archive/tar reports the old TypeRegA as TypeReg
 			e.Type = File
 		case tar.TypeDir:
 			e.Type = Dir
@@ -257,8 +257,7 @@ func readContent(tr io.Reader, e *Entry, size, maxBytes int64, opts Options, pee
 		}
 		e.Content = buf
 		e.Truncated = size > maxBytes
-		inspect(e, bytes.NewReader(buf), int64(len(buf)), buf, opts)
-		return nil
+		return inspect(e, bytes.NewReader(buf), int64(len(buf)), buf, opts)
 	}
 	k := min(int64(len(peek)), size)
 	if _, err := io.ReadFull(cr, peek[:k]); err != nil {
@@ -277,7 +276,7 @@ func inspect(e *Entry, r io.Reader, size int64, head []byte, opts Options) error
 	if opts.ELF && elfinfo.IsELF(head) {
 		info, err := elfinfo.Read(r, size, elfinfo.Options{})
 		if err != nil {
-			return fmt.Errorf("unreadable ELF headers: %v", err)
+			return fmt.Errorf("unreadable ELF headers: %w", err)
 		}
 		e.ELF = info
 		return nil
