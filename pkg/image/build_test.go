@@ -40,7 +40,7 @@ type tf struct {
 	link string
 }
 
-func testLayer(t *testing.T, files ...tf) v1.Layer {
+func testLayer(t testing.TB, files ...tf) v1.Layer {
 	t.Helper()
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
@@ -80,7 +80,7 @@ func testLayer(t *testing.T, files ...tf) v1.Layer {
 // minimalELF returns a 64-bit little-endian executable header with a
 // PT_INTERP naming interp and no dynamic section: enough for the loader
 // check, and impossible to execute.
-func minimalELF(t *testing.T, interp string) []byte {
+func minimalELF(t testing.TB, interp string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	const ehsize, phsize = 64, 56
@@ -107,7 +107,7 @@ func minimalELF(t *testing.T, interp string) []byte {
 
 // writeLayout saves img as an OCI layout in a test directory and opens it
 // the way the CLI does.
-func openImage(t *testing.T, img v1.Image) *source.Image {
+func openImage(t testing.TB, img v1.Image) *source.Image {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "layout")
 	p, err := layout.Write(dir, empty.Index)
@@ -125,7 +125,7 @@ func openImage(t *testing.T, img v1.Image) *source.Image {
 	return si
 }
 
-func build(t *testing.T, img v1.Image, opts Options) *Document {
+func build(t testing.TB, img v1.Image, opts Options) *Document {
 	t.Helper()
 	doc, err := Build(context.Background(), openImage(t, img), opts)
 	if err != nil {
@@ -134,7 +134,7 @@ func build(t *testing.T, img v1.Image, opts Options) *Document {
 	return doc
 }
 
-func withConfig(t *testing.T, img v1.Image, cfg v1.Config, history []v1.History) v1.Image {
+func withConfig(t testing.TB, img v1.Image, cfg v1.Config, history []v1.History) v1.Image {
 	t.Helper()
 	cf, err := img.ConfigFile()
 	if err != nil {
@@ -158,7 +158,7 @@ func rsaKeyPEM() []byte {
 	return []byte("-----BEGIN RSA PRIVATE KEY-----\n" + body + "-----END RSA PRIVATE KEY-----\n")
 }
 
-func alpineImage(t *testing.T) v1.Image {
+func alpineImage(t testing.TB) v1.Image {
 	t.Helper()
 	if _, err := os.Stat(alpineRootfs); err != nil {
 		t.Skip("../shared not found: real-image fixtures skipped (" + alpineRootfs + ")")
@@ -472,4 +472,10 @@ func TestBuildConfigCommandLineSecrets(t *testing.T) {
 	if doc.History[0].Instruction != "" {
 		t.Errorf("free-text history classified as %q", doc.History[0].Instruction)
 	}
+}
+
+type sourceImage = source.Image
+
+func openRef(ref string) (*source.Image, error) {
+	return source.Open(context.Background(), ref, source.Options{})
 }
