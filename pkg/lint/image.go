@@ -94,6 +94,7 @@ func (l *Linter) LintImage(ctx context.Context, ref string, opts ImageOptions) (
 	for _, w := range doc.Warnings {
 		ir.Warnings = append(ir.Warnings, InputError{File: img.Name, Message: redactKnown(w, doc.Redactions())})
 	}
+	ir.Warnings = append(ir.Warnings, skippedWarnings(img.Name, doc.Skipped)...)
 	results, err := l.opts.Engine.Evaluate(ctx, policy.KindImage, doc, l.enabled)
 	if err != nil {
 		ir.Errors = append(ir.Errors, InputError{File: img.Name, Message: err.Error()})
@@ -162,6 +163,24 @@ func (l *Linter) imageFinding(r policy.Result, doc *image.Document, name, dfPath
 		}
 	}
 	return f
+}
+
+// maxSkippedShown bounds the per-file "not fully checked" warnings; the
+// rest are counted.
+const maxSkippedShown = 10
+
+// skippedWarnings says what was not (fully) read, so that a clean result is
+// not mistaken for a complete one.
+func skippedWarnings(name string, skipped []image.Skipped) []InputError {
+	var out []InputError
+	for i, s := range skipped {
+		if i == maxSkippedShown {
+			out = append(out, InputError{File: name, Message: fmt.Sprintf("%d more files were not fully checked", len(skipped)-maxSkippedShown)})
+			break
+		}
+		out = append(out, InputError{File: name, Message: fmt.Sprintf("layer %d: %s: %s", s.Layer, s.Path, s.Reason)})
+	}
+	return out
 }
 
 // trimRef drops a leading "ref: " from an error that already names the ref,
