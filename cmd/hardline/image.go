@@ -99,18 +99,9 @@ func runImage(cmd *cobra.Command, s streams, f *imageFlags, args []string) error
 	if f.ignoreBase && f.dockerfile == "" {
 		return fail(exitError, "--ignore-base needs --dockerfile: without it hardline cannot tell base-image layers from your own")
 	}
-	buildArgs := map[string]string{}
-	for _, ba := range f.buildArgs {
-		k, v, ok := strings.Cut(ba, "=")
-		if k == "" {
-			return fail(exitError, "--build-arg %q: want NAME=value or NAME", ba)
-		}
-		if !ok {
-			if v, ok = os.LookupEnv(k); !ok {
-				continue
-			}
-		}
-		buildArgs[k] = v
+	buildArgs, err := parseBuildArgs(f.buildArgs)
+	if err != nil {
+		return err
 	}
 	cfg, err := f.loadConfig()
 	if err != nil {

@@ -264,3 +264,37 @@ func TestImageUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestFactsCommand(t *testing.T) {
+	dir := workdir(t)
+	refs := imageInputs(t, dir, musllikeImage(t))
+	r := hl(t, "facts", "image", refs["oci-layout"])
+	wantCode(t, r, 0)
+	var doc struct {
+		Kind string `json:"kind"`
+		Libc struct {
+			Kind string `json:"kind"`
+		} `json:"libc"`
+		Exec struct {
+			Path             string `json:"path"`
+			InterpreterFound bool   `json:"interpreter_found"`
+		} `json:"exec"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, r.out)
+	}
+	if doc.Kind != "image" || doc.Libc.Kind != "musl" || doc.Exec.Path != "/usr/local/bin/app" || doc.Exec.InterpreterFound {
+		t.Errorf("facts = %+v", doc)
+	}
+	if strings.Contains(r.out, imgSecret) {
+		t.Error("facts print the token")
+	}
+	write(t, dir, "Dockerfile", "FROM alpine:3.20\nUSER 10001\n")
+	r = hl(t, "facts", "dockerfile", "Dockerfile")
+	wantCode(t, r, 0)
+	if !strings.Contains(r.out, `"kind": "dockerfile"`) {
+		t.Errorf("dockerfile facts:\n%s", r.out)
+	}
+	wantCode(t, hl(t, "facts", "image", "missing.tar"), 2)
+	wantCode(t, hl(t, "facts", "dockerfile", "missing"), 2)
+}

@@ -79,20 +79,9 @@ func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
 	if !contains(report.Formats(), f.format) {
 		return fail(exitError, "unknown --format %q (want %s)", f.format, strings.Join(report.Formats(), ", "))
 	}
-	buildArgs := map[string]string{}
-	for _, ba := range f.buildArgs {
-		k, v, ok := strings.Cut(ba, "=")
-		if k == "" {
-			return fail(exitError, "--build-arg %q: want NAME=value or NAME", ba)
-		}
-		if !ok {
-			// As docker build: a bare NAME takes its value from the
-			// environment, and is ignored when the variable is unset.
-			if v, ok = os.LookupEnv(k); !ok {
-				continue
-			}
-		}
-		buildArgs[k] = v
+	buildArgs, err := parseBuildArgs(f.buildArgs)
+	if err != nil {
+		return err
 	}
 	cfg, err := f.loadConfig()
 	if err != nil {
@@ -261,6 +250,25 @@ func writeReport(s streams, f *lintFlags, run *report.Run) error {
 		return fail(exitError, "cannot write %s: %v", f.output, err)
 	}
 	return nil
+}
+
+// parseBuildArgs reads --build-arg values as docker build does: a bare NAME
+// takes its value from the environment and is ignored when it is unset.
+func parseBuildArgs(list []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, ba := range list {
+		k, v, ok := strings.Cut(ba, "=")
+		if k == "" {
+			return nil, fail(exitError, "--build-arg %q: want NAME=value or NAME", ba)
+		}
+		if !ok {
+			if v, ok = os.LookupEnv(k); !ok {
+				continue
+			}
+		}
+		out[k] = v
+	}
+	return out, nil
 }
 
 func contains(list []string, s string) bool {

@@ -96,6 +96,6 @@ binaries on musl images, and secrets baked into the build.`,
 	root.SetIn(s.in)
 	root.SetOut(s.out)
 	root.SetErr(s.err)
-	root.AddCommand(newLintCmd(s), newImageCmd(s), newRulesCmd(s), newVersionCmd(s))
+	root.AddCommand(newLintCmd(s), newImageCmd(s), newFactsCmd(s), newRulesCmd(s), newVersionCmd(s))
 	return root
 }

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/spf13/cobra"
+
+	"github.com/hardline-dev/hardline/pkg/baseimage"
+	"github.com/hardline-dev/hardline/pkg/dockerfile"
+	"github.com/hardline-dev/hardline/pkg/image"
+	"github.com/hardline-dev/hardline/pkg/image/source"
+	"github.com/hardline-dev/hardline/pkg/lint"
+)
+
+// The facts command prints the Rego input document, which is what custom
+// rules are written against (conftest's `parse` does the same job).
+func newFactsCmd(s streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "facts",
+		Short: "Print the input document rules see, for a Dockerfile or an image",
+		Long: `Print the facts document (the Rego input) as JSON. Rules, built-in and custom,
+query these facts; docs/schema/ describes them. Secret values never appear:
+they are masked here as everywhere.`,
+	}
+	cmd.AddCommand(newFactsDockerfileCmd(s), newFactsImageCmd(s))
+	return cmd
+}
+
+func newFactsDockerfileCmd(s streams) *cobra.Command {
+	var buildArgs []string
+	var target string
+	cmd := &cobra.Command{
+		Use:     "dockerfile [flags] PATH",
+		Short:   "Print the facts of a Dockerfile",
+		Example: "  hardline facts dockerfile Dockerfile | jq '.stages[-1].runtime'",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ba, err := parseBuildArgs(buildArgs)
+			if err != nil {
+				return err
+			}
+			src, err := os.ReadFile(args[0])
+			if err != nil {
+				return fail(exitError, "%s: %v", args[0], err)
+			}
+			doc, err := dockerfile.Parse(lint.DisplayPath(args[0]), src, dockerfile.Options{BuildArgs: ba, Target: target, BaseImages: baseimage.Default()})
+			if err != nil {
+				return fail(exitError, "%v", err)
+			}
+			return printJSON(s, doc)
+		},
+	}
+	cmd.Flags().StringArrayVar(&buildArgs, "build-arg", nil, "set a build-time variable (NAME=value or NAME; repeatable)")
+	cmd.Flags().StringVar(&target, "target", "", "the stage to build (default: the last)")
+	return cmd
+}
+
+func newFactsImageCmd(s streams) *cobra.Command {
+	var platform, maxSize, dfPath string
+	var insecure []string
+	cmd := &cobra.Command{
+		Use:     "image [flags] IMAGE",
+		Short:   "Print the facts of a built image",
+		Example: "  hardline facts image app.tar | jq '.packages.list[] | select(.layer > 0)'",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var plat *v1.Platform
+			if platform != "" {
+				p, err := v1.ParsePlatform(platform)
+				if err != nil || p.OS == "" || p.Architecture == "" {
+					return fail(exitError, "--platform %q: want os/arch[/variant], e.g. linux/arm64", platform)
+				}
+				plat = p
+			}
+			maxBytes, err := parseSize(maxSize)
+			if err != nil {
+				return fail(exitError, "--max-file-size: %v", err)
+			}
+			var df *dockerfile.Document
+			if dfPath != "" {
+				src, err := os.ReadFile(dfPath)
+				if err != nil {
+					return fail(exitError, "%s: %v", dfPath, err)
+				}
+				if df, err = dockerfile.Parse(lint.DisplayPath(dfPath), src, dockerfile.Options{BaseImages: baseimage.Default()}); err != nil {
+					return fail(exitError, "%v", err)
+				}
+			}
+			img, err := source.Open(cmd.Context(), args[0], source.Options{Platform: plat, Insecure: insecure, UserAgent: "hardline/" + version})
+			if err != nil {
+				return fail(exitError, "%v", err)
+			}
+			defer img.Close()
+			doc, err := image.Build(cmd.Context(), img, image.Options{MaxFileBytes: maxBytes, Dockerfile: df})
+			if err != nil {
+				return fail(exitError, "%s: %v", img.Name, err)
+			}
+			return printJSON(s, doc)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&platform, "platform", "", "platform to pick from a multi-platform image (os/arch[/variant])")
+	f.StringArrayVar(&insecure, "insecure-registry", nil, "registry HOST[:PORT] to reach over plain HTTP or with an untrusted certificate (repeatable)")
+	f.StringVar(&maxSize, "max-file-size", "8MiB", "read at most this much of one file for content checks")
+	f.StringVar(&dfPath, "dockerfile", "", "correlate the history with this Dockerfile")
+	return cmd
+}
+
+func printJSON(s streams, v any) error {
+	enc := json.NewEncoder(s.out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fail(exitError, "writing JSON: %v", err)
+	}
+	return nil
+}
