@@ -79,6 +79,7 @@ type builder struct {
 	collected []string          // exact secret values seen by the detector
 	redact    map[string]bool   // all exact secret values
 	owner     map[string]string // path → owning OS package
+	dirCache  map[string]string // directory → its resolved path ("" when none)
 	hiddenBy  map[*walk.Entry]int
 	binDirs   []string
 }

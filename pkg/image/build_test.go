@@ -479,3 +479,27 @@ type sourceImage = source.Image
 func openRef(ref string) (*source.Image, error) {
 	return source.Open(context.Background(), ref, source.Options{})
 }
+
+// Debian 12 merges /usr: the layer holds /usr/bin/su while dpkg's list
+// names /bin/su. Ownership must see through the /bin symlink.
+func TestBuildOwnershipThroughMergedUsr(t *testing.T) {
+	l := testLayer(t,
+		tf{name: "bin", typ: tar.TypeSymlink, link: "usr/bin"},
+		tf{name: "usr/bin/su", body: []byte("x"), mode: 0o4755},
+		tf{name: "usr/local/bin/mine", body: []byte("x"), mode: 0o4755},
+		tf{name: "var/lib/dpkg/status", body: []byte("Package: util-linux\nStatus: install ok installed\nVersion: 2.38\n")},
+		tf{name: "var/lib/dpkg/info/util-linux.list", body: []byte("/.\n/bin\n/bin/su\n")},
+	)
+	img, err := mutate.AppendLayers(empty.Image, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := build(t, withConfig(t, img, v1.Config{}, nil), Options{})
+	owners := map[string]string{}
+	for _, f := range doc.Setuid {
+		owners[f.Path] = f.Package
+	}
+	if owners["/usr/bin/su"] != "util-linux" || owners["/usr/local/bin/mine"] != "" || len(owners) != 2 {
+		t.Errorf("setuid owners = %v", owners)
+	}
+}

@@ -45,7 +45,7 @@ func (b *builder) packages() {
 			deps := append([]string{}, p.Depends...)
 			pk.List = append(pk.List, Package{Name: p.Name, Version: p.Version, Arch: p.Arch, Source: p.Origin, Virtual: p.Virtual, Depends: deps, Layer: layerOf(first, p.Name)})
 			for _, f := range p.Files {
-				b.owner[f] = p.Name
+				b.own(f, p.Name)
 			}
 		}
 	case b.hasFile(dpkgDB):
@@ -177,7 +177,29 @@ func (b *builder) dpkgOwners() {
 		name := strings.TrimSuffix(path.Base(e.Path), ".list")
 		name, _, _ = strings.Cut(name, ":") // libc6:amd64.list
 		dpkgdb.ParseFileList(bytes.NewReader(e.Content), func(p string) {
-			b.owner[p] = name
+			b.own(p, name)
 		})
 	})
+}
+
+// own records that pkg owns p. Package databases name files by the path
+// the package shipped them under; on a merged-/usr system (Debian 12:
+// /bin → usr/bin) that is /bin/su while the layer holds /usr/bin/su, so
+// the path with its directory resolved is recorded too.
+func (b *builder) own(p, pkg string) {
+	b.owner[p] = pkg
+	dir := path.Dir(p)
+	if b.dirCache == nil {
+		b.dirCache = map[string]string{}
+	}
+	real, ok := b.dirCache[dir]
+	if !ok {
+		if rp, e, found := b.view.Resolve(dir); found && e != nil && e.Type == walk.Dir {
+			real = rp
+		}
+		b.dirCache[dir] = real
+	}
+	if real != "" && real != dir {
+		b.owner[path.Join(real, path.Base(p))] = pkg
+	}
 }
