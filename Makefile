@@ -8,7 +8,7 @@ GOLANGCI_VER  := v2.15.0
 GOLANGCI      := $(shell $(GO) env GOPATH)/bin/golangci-lint
 FUZZTIME      ?= 60s
 
-.PHONY: all build test test-go test-rules lint docs docs-check bench perf demo fuzz clean tools
+.PHONY: all build test test-go test-rules lint docs docs-check bench perf perf-image demo fuzz clean tools e2e
 
 all: build
 
@@ -16,7 +16,7 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hardline
 
 ## test: everything a contributor needs — Go tests, Rego rule tests, generated-doc freshness, lint.
-test: test-go test-rules docs-check lint
+test: test-go test-rules docs-check lint e2e
 
 test-go:
 	$(GO) test -count=1 ./...
@@ -28,6 +28,7 @@ test-rules: build
 docs: build
 	$(BIN) rules doc -o docs/rules --no-config
 	$(GO) test ./pkg/dockerfile -run TestSchema -update >/dev/null
+	$(GO) test ./pkg/image -run TestSchemaUpToDate -update >/dev/null
 	$(GO) test ./pkg/baseimage -run TestDocTable -update >/dev/null
 
 docs-check: build
@@ -35,7 +36,7 @@ docs-check: build
 
 lint: tools
 	$(GO) vet ./...
-	$(GOLANGCI) run ./...
+	$(GOLANGCI) run --build-tags e2e ./...
 
 tools:
 	@test -x $(GOLANGCI) && $(GOLANGCI) version 2>/dev/null | grep -q '$(patsubst v%,%,$(GOLANGCI_VER))' || \
@@ -55,6 +56,27 @@ perf: build
 		for i in 1 2 3; do /usr/bin/time -f "  %e s wall, %U s user, %S s sys, %M KB peak" $(BIN) lint --no-config --fail-on none -f json -o /dev/null $(CORPUS) ; done; \
 	else echo "corpus not found at $(CORPUS); skipped"; fi
 
+## perf-image: whole-process timings for a ~1 GB image (docs/performance.md). Builds it once with buildah
+## from this machine's /usr/local/go, /usr/lib/x86_64-linux-gnu and /usr/share/doc into PERFDIR.
+PERFDIR ?= /tmp/hardline-perf-image
+perf-image: build
+	@if [ ! -f $(PERFDIR)/image.tar ]; then \
+		set -e; B="buildah --root $(PERFDIR)/root --runroot $(PERFDIR)/runroot --storage-driver vfs"; \
+		c=$$($$B from scratch); \
+		for d in /usr/local/go /usr/lib/x86_64-linux-gnu /usr/share/doc; do $$B copy $$c $$d $$d; done; \
+		$$B config --entrypoint '["/usr/local/go/bin/go"]' $$c; $$B commit -q $$c perf:1 >/dev/null; \
+		$$B push -q perf:1 docker-archive:$(PERFDIR)/image.tar:perf:1; \
+		$$B push -q --compression-format gzip perf:1 oci:$(PERFDIR)/layout:1; \
+	fi
+	@echo "floor:"; /usr/bin/time -f "  cat           %e s" cat $(PERFDIR)/image.tar >/dev/null
+	@/usr/bin/time -f "  tar -xOf      %e s" tar -xOf $(PERFDIR)/image.tar >/dev/null
+	@/usr/bin/time -f "  gzip -dc      %e s" sh -c 'for f in $(PERFDIR)/layout/blobs/sha256/*; do gzip -dc <$$f 2>/dev/null; done >/dev/null'
+	@echo "hardline image (3 runs each):"
+	@for ref in $(PERFDIR)/image.tar oci:$(PERFDIR)/layout:1; do for i in 1 2 3; do \
+		/usr/bin/time -f "  $$ref  %e s wall, %U s user, %S s sys, %M KB peak" $(BIN) image --no-config --fail-on none -f json -o /dev/null $$ref; \
+	done; done
+	@/usr/bin/time -f "  --verify-layers  %e s wall, %U s user, %M KB peak" $(BIN) image --verify-layers --no-config --fail-on none -f json -o /dev/null $(PERFDIR)/image.tar
+
 ## demo: the README's first command — built-in rules against examples/.
 demo: build
 	-$(BIN) lint examples/
@@ -69,3 +91,9 @@ fuzz:
 
 clean:
 	rm -rf bin
+
+## e2e: `hardline image` end to end — real images built with buildah, exported to every input format and
+## served by a real registry. Needs root, ../shared, buildah, docker-registry, debootstrap, apache2-utils;
+## skips without them unless HARDLINE_E2E_REQUIRE=1. About 3-5 minutes; see docs/testing.md.
+e2e:
+	$(GO) test -tags e2e -count=1 -timeout 20m -run '^TestE2E' -v ./cmd/hardline
