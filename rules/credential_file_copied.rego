@@ -12,8 +12,8 @@
 #   hold a credential (private keys, .npmrc tokens, Docker, AWS and git
 #   credentials, .netrc, .pypirc ...), including files a later layer deleted
 #   or replaced, which still ship in the lower layer. Files owned by an OS
-#   package (test keys, example configurations) are not reported. Other
-#   files whose content holds a credential are reported as well.
+#   package (test keys, example configurations) are not reported. Scanning
+#   the content of every other file for credentials is not done yet.
 # custom:
 #   id: HL1010
 #   name: credential-file-copied

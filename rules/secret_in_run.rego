@@ -11,7 +11,10 @@
 #
 #   In an image, the recorded history is judged as `docker history
 #   --no-trunc` shows it: RUN commands and the other instructions except
-#   ENV, LABEL and ARG (HL1007 reports those).
+#   ENV, LABEL and ARG (HL1007 reports those); so is the command line the
+#   configuration starts (Entrypoint, Cmd, Healthcheck). A credential that
+#   reaches a RUN only through a build argument is reported once, as the
+#   build argument (HL1009).
 # custom:
 #   id: HL1008
 #   name: secret-in-run

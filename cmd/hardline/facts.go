@@ -58,8 +58,8 @@ func newFactsDockerfileCmd(s streams) *cobra.Command {
 }
 
 func newFactsImageCmd(s streams) *cobra.Command {
-	var platform, maxSize, dfPath string
-	var insecure []string
+	var platform, maxSize, dfPath, target string
+	var insecure, buildArgs []string
 	cmd := &cobra.Command{
 		Use:     "image [flags] IMAGE",
 		Short:   "Print the facts of a built image",
@@ -84,7 +84,11 @@ func newFactsImageCmd(s streams) *cobra.Command {
 				if err != nil {
 					return fail(exitError, "%s: %v", dfPath, err)
 				}
-				if df, err = dockerfile.Parse(lint.DisplayPath(dfPath), src, dockerfile.Options{BaseImages: baseimage.Default()}); err != nil {
+				ba, err := parseBuildArgs(buildArgs)
+				if err != nil {
+					return err
+				}
+				if df, err = dockerfile.Parse(lint.DisplayPath(dfPath), src, dockerfile.Options{BuildArgs: ba, Target: target, BaseImages: baseimage.Default()}); err != nil {
 					return fail(exitError, "%v", err)
 				}
 			}
@@ -105,6 +109,8 @@ func newFactsImageCmd(s streams) *cobra.Command {
 	f.StringArrayVar(&insecure, "insecure-registry", nil, "registry HOST[:PORT] to reach over plain HTTP or with an untrusted certificate (repeatable)")
 	f.StringVar(&maxSize, "max-file-size", "8MiB", "read at most this much of one file for content checks")
 	f.StringVar(&dfPath, "dockerfile", "", "correlate the history with this Dockerfile")
+	f.StringArrayVar(&buildArgs, "build-arg", nil, "build argument the image was built with, to read --dockerfile as it was built (repeatable)")
+	f.StringVar(&target, "target", "", "the --target the image was built with")
 	return cmd
 }
 

@@ -35,11 +35,15 @@ func newImageCmd(s streams) *cobra.Command {
 		Long: `Scan built images: the configuration, the history and every layer, read once
 and never extracted to disk. IMAGE is one of
 
-  app.tar                 docker save archive (plain or gzipped) or OCI archive
-  DIR, oci:DIR[:TAG|@DIGEST]  OCI image layout
+  app.tar                       docker save archive or OCI archive (plain, gzip, zstd, bzip2)
+  DIR, oci:DIR[:TAG|@DIGEST]    OCI image layout
   docker-archive:PATH[:REPO:TAG], oci-archive:PATH[:TAG]
-  docker-daemon:NAME[:TAG]    through the Docker Engine API (DOCKER_HOST)
-  REGISTRY/REPO[:TAG|@DIGEST] a registry, with your Docker credentials
+  docker-daemon:NAME[:TAG]      through the Docker Engine API (DOCKER_HOST)
+  REGISTRY/REPO[:TAG|@DIGEST]   a registry, with your Docker credentials
+  registry:REF, docker://REF    a registry, even when REF is also a local path
+
+A registry with a private CA: set SSL_CERT_FILE to its certificate. A local
+registry over plain HTTP or with a self-signed certificate: --insecure-registry.
 
 Files deleted by a later layer still ship in the image and are checked too.
 With --dockerfile, findings point at the Dockerfile instruction that made the

@@ -298,3 +298,23 @@ func TestFactsCommand(t *testing.T) {
 	wantCode(t, hl(t, "facts", "image", "missing.tar"), 2)
 	wantCode(t, hl(t, "facts", "dockerfile", "missing"), 2)
 }
+
+func TestImageWindowsIsNotJudged(t *testing.T) {
+	dir := workdir(t)
+	img := musllikeImage(t)
+	cf, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf = cf.DeepCopy()
+	cf.OS = "windows"
+	if img, err = mutate.ConfigFile(img, cf); err != nil {
+		t.Fatal(err)
+	}
+	refs := imageInputs(t, dir, img)
+	r := hl(t, "image", "--no-config", "-v", refs["docker-archive"])
+	wantCode(t, r, 0)
+	if !strings.Contains(r.out, "Windows image") || strings.Contains(r.out, "HL10") {
+		t.Errorf("want a warning and no findings:\n%s", r.out)
+	}
+}

@@ -301,10 +301,26 @@ func (b *builder) layerFacts() {
 		}
 		return
 	}
+	// A layer credited to an instruction that makes no files (buildah
+	// --squash and similar credit the one squashed layer to the final
+	// ENTRYPOINT) means the history does not describe the layers.
+	for li, hi := range made {
+		if metadataOnly[b.doc.History[hi].Instruction] {
+			b.warnf("layer %d is credited to a %s history entry, which makes no files: the image was probably squashed; layers are not attributed to history entries", li, b.doc.History[hi].Instruction)
+			return
+		}
+	}
 	for li, hi := range made {
 		b.doc.History[hi].Layer = li
 		b.doc.Layers[li].History = hi
 	}
+}
+
+// metadataOnly are the instructions that change only the configuration.
+var metadataOnly = map[string]bool{
+	"CMD": true, "ENTRYPOINT": true, "ENV": true, "LABEL": true, "USER": true, "EXPOSE": true,
+	"STOPSIGNAL": true, "HEALTHCHECK": true, "SHELL": true, "ARG": true, "VOLUME": true,
+	"ONBUILD": true, "MAINTAINER": true,
 }
 
 func (b *builder) skipped() {
@@ -356,10 +372,7 @@ func (b *builder) content(p string) ([]byte, bool) {
 	if !ok || e.Content == nil {
 		return nil, false
 	}
-	if e.Truncated {
-		b.warnf("%s is larger than the read cap; facts from it may be incomplete", p)
-	}
-	return e.Content, true
+	return e.Content, true // a truncated file is in the skipped list already
 }
 
 // capture selects the files whose content facts are built from. It runs

@@ -503,3 +503,46 @@ func TestBuildOwnershipThroughMergedUsr(t *testing.T) {
 		t.Errorf("setuid owners = %v", owners)
 	}
 }
+
+func TestBuildCorrelationNeedsMatchingText(t *testing.T) {
+	src := []byte("FROM python:3.12-slim\nCOPY requirements.txt /srv/\nRUN pip install -r /srv/requirements.txt\nENTRYPOINT [\"gunicorn\"]\n")
+	df, err := dockerfile.Parse("Dockerfile.other", src, dockerfile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := build(t, alpineImage(t), Options{Dockerfile: df})
+	for _, h := range doc.History {
+		if h.Origin != "" || h.Location != nil {
+			t.Errorf("history %d mapped to an unrelated Dockerfile: %q %+v", h.Index, h.Origin, h.Location)
+		}
+	}
+	if doc.Dockerfile == nil || doc.Dockerfile.Matched != 0 || len(doc.Warnings) == 0 {
+		t.Errorf("want a no-match warning; ref %+v, warnings %v", doc.Dockerfile, doc.Warnings)
+	}
+}
+
+func TestBuildSquashedHistoryIsNotAttributed(t *testing.T) {
+	img, err := mutate.AppendLayers(empty.Image, testLayer(t, tf{name: "bin/sh", body: []byte("x"), mode: 0o755}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// buildah bud --squash: one layer, credited to the last entry.
+	img = withConfig(t, img, v1.Config{}, []v1.History{
+		{CreatedBy: "/bin/sh -c #(nop) ADD file:abc in / ", EmptyLayer: true},
+		{CreatedBy: "|1 TOKEN=" + fakePassword + " /bin/sh -c echo $TOKEN > /dev/null", EmptyLayer: true},
+		{CreatedBy: `/bin/sh -c #(nop) ENTRYPOINT ["/bin/sh"]`},
+	})
+	doc := build(t, img, Options{})
+	if doc.Layers[0].History != -1 || doc.History[2].Layer != -1 {
+		t.Errorf("squashed layer attributed: layer→%d, history→%d", doc.Layers[0].History, doc.History[2].Layer)
+	}
+	var sources []string
+	for _, s := range doc.Secrets {
+		sources = append(sources, s.Source)
+	}
+	// The build argument is reported once, as a build argument, not again
+	// as part of the RUN that reads it through $TOKEN.
+	if !slices.Equal(sources, []string{"history-arg"}) {
+		t.Errorf("secret sources = %v, want [history-arg]", sources)
+	}
+}

@@ -63,6 +63,21 @@ func correlate(doc *Document, df *dockerfile.Document) {
 	}
 	ref := &DockerfileRef{File: df.File, Matched: matched}
 	doc.Dockerfile = ref
+	// Keyword-only agreement (a CMD here, a CMD there) is what any two
+	// Dockerfiles share; without one instruction whose text matches, the
+	// alignment says nothing about this Dockerfile and this image.
+	textual := false
+	for i, j := range matchOf {
+		if j >= 0 && score(i, j) >= 2 {
+			textual = true
+		}
+	}
+	if !textual {
+		for i := range matchOf {
+			matchOf[i] = -1
+		}
+		ref.Matched, matched = 0, 0
+	}
 	if matched == 0 {
 		doc.Warnings = append(doc.Warnings, "no history entry of the image matches an instruction of "+df.File+"; findings are not mapped to Dockerfile lines")
 		return

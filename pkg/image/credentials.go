@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"path"
 	"sort"
@@ -54,11 +55,18 @@ func credentialKind(p string) string {
 func (b *builder) credentialFiles() {
 	for _, l := range b.layers {
 		for _, e := range l.Entries {
-			if e.Type != walk.File || e.Content == nil {
+			if e.Type != walk.File {
 				continue
 			}
 			kind := credentialKind(e.Path)
 			if kind == "" {
+				continue
+			}
+			if e.Size > maxCredentialFile {
+				b.doc.Skipped = append(b.doc.Skipped, Skipped{Path: e.Path, Layer: e.Layer, Reason: fmt.Sprintf("named like a credential file (%s) but larger than %d bytes; not checked", kind, maxCredentialFile)})
+				continue
+			}
+			if e.Content == nil {
 				continue
 			}
 			m := b.checkCredential(kind, e.Content)

@@ -189,15 +189,10 @@ func (b *builder) runSecrets(p parsedHistory, add func(secrets.Match, string, st
 		seen[m.Fingerprint] = true
 		add(m, "history-run", "")
 	}
-	lookup := func(name string) (string, bool) {
-		for _, a := range p.args {
-			if a[0] == name {
-				return a[1], true
-			}
-		}
-		return "", false
-	}
-	for _, c := range shellcmd.Parse(p.text, lookup).Commands {
+	// Build-argument values are not substituted: a credential that only
+	// reaches the command through $NAME is recorded (and reported) as the
+	// build argument, not a second time as part of the command.
+	for _, c := range shellcmd.Parse(p.text, nil).Commands {
 		for _, m := range b.det.ScanArgv(c.Argv) {
 			if seen[m.Fingerprint] {
 				b.take()

@@ -110,7 +110,7 @@ func writeText(buf *bytes.Buffer, run *Run, opts Options) {
 		}
 	}
 
-	buf.WriteString(summaryText(st, Summarize(run), opts, run.Duration))
+	buf.WriteString(summaryText(st, Summarize(run), opts, run.Duration, inputNoun(run)))
 	buf.WriteString("\n")
 }
 
@@ -333,7 +333,15 @@ func abbreviation(text string) bool {
 	return false
 }
 
-func summaryText(st *styles, s Summary, opts Options, took time.Duration) string {
+// inputNoun names what a run's inputs are, for the summary line.
+func inputNoun(run *Run) [2]string {
+	if strings.HasPrefix(run.Category, "hardline/image") {
+		return [2]string{"image", "images"}
+	}
+	return [2]string{"file", "files"}
+}
+
+func summaryText(st *styles, s Summary, opts Options, took time.Duration, noun [2]string) string {
 	var b strings.Builder
 	if s.Findings == 0 {
 		b.WriteString("no findings")
@@ -347,7 +355,7 @@ func summaryText(st *styles, s Summary, opts Options, took time.Duration) string
 		}
 		b.WriteString(" (" + strings.Join(parts, ", ") + ")")
 	}
-	b.WriteString(" in " + plural(s.Files, "file", "files"))
+	b.WriteString(" in " + plural(s.Files, noun[0], noun[1]))
 	if s.Suppressed > 0 {
 		fmt.Fprintf(&b, ", %d suppressed", s.Suppressed)
 	}
