@@ -131,6 +131,7 @@ func (b *builder) warnf(format string, args ...any) {
 }
 
 func (b *builder) build() {
+	b.doc.Warnings = append(b.doc.Warnings, b.img.Warnings...) // e.g. a platform other than the one asked for
 	for _, h := range b.view.Hidden {
 		b.hiddenBy[h.Entry] = h.By
 	}

@@ -23,7 +23,7 @@ const (
 )
 
 // notArchiveError marks a file that is no image archive at all, as opposed to a broken one, so
-// that a bare word naming an unrelated file can still be tried as a registry reference.
+// that the error for a bare word naming an unrelated file can point to the registry: prefix.
 type notArchiveError struct{ msg string }
 
 func (e *notArchiveError) Error() string { return e.msg }
@@ -65,6 +65,9 @@ func (noSuchFile) Is(target error) bool { return target == fs.ErrNotExist }
 
 // openArchiveRef opens docker-archive:PATH[:REPO:TAG] and oci-archive:PATH[:TAG|@DIGEST].
 func openArchiveRef(ctx context.Context, ref, rest string, kind archiveKind, want v1.Platform, strict bool) (*Image, error) {
+	if rest == "-" {
+		return nil, errStdin
+	}
 	p, sel, err := splitPathSelector(rest)
 	if err != nil {
 		return nil, err

@@ -49,6 +49,9 @@ func openRegistry(ctx context.Context, ref, rest string, want v1.Platform, opts 
 	if len(opts.Insecure) > 0 {
 		rt = &hostRouter{secure: rt, insecure: skipVerify(rt), hosts: opts.Insecure}
 	}
+	// ggcr falls back to plain HTTP for private (RFC 1918) addresses as well as loopback ones,
+	// with the credentials it holds; Docker only does so for loopback and insecure registries.
+	rt = &plainHTTPGuard{inner: rt, insecure: opts.Insecure}
 
 	// ggcr binds a context to an image when it is fetched and uses it for every later layer
 	// download. Open's ctx may end as soon as Open returns, so the image gets its own context,
@@ -218,7 +221,7 @@ func registryError(ctx context.Context, err error, host string) error {
 	msg := err.Error()
 	var unknownCA x509.UnknownAuthorityError
 	if errors.As(err, &unknownCA) || strings.Contains(msg, "certificate signed by unknown authority") {
-		return fmt.Errorf("TLS certificate not trusted (use --insecure-registry %s for a local registry)", host)
+		return fmt.Errorf("TLS certificate not trusted (for a private CA set SSL_CERT_FILE to its certificate, or use --insecure-registry %s to skip verification)", host)
 	}
 	var certErr *tls.CertificateVerificationError
 	if errors.As(err, &certErr) {
@@ -226,6 +229,10 @@ func registryError(ctx context.Context, err error, host string) error {
 	}
 	if i := strings.Index(msg, "x509: "); i >= 0 {
 		return fmt.Errorf("TLS certificate rejected (%s)", msg[i:])
+	}
+	// After the TLS checks: when HTTPS failed on a certificate, that is the problem to report.
+	if refused, ok := refusedPlainHTTP(err); ok {
+		return refused.explain(host)
 	}
 	if strings.Contains(msg, "server gave HTTP response to HTTPS client") {
 		return fmt.Errorf("the registry speaks plain HTTP (use --insecure-registry %s)", host)
@@ -303,4 +310,78 @@ func skipVerify(rt http.RoundTripper) http.RoundTripper {
 	// The user listed this host as an insecure registry, as with Docker's insecure-registries.
 	c.TLSClientConfig.InsecureSkipVerify = true //nolint:gosec // opted into per host
 	return c
+}
+
+// plainHTTPGuard refuses plain-HTTP requests to hosts that are neither loopback nor listed as
+// insecure registries. ggcr's name.Registry.Scheme allows plain HTTP for RFC 1918 addresses too,
+// and its transport then falls back from HTTPS to HTTP with the credentials from the keychain:
+// on a shared network, or when an attacker blocks port 443, they would travel in clear text.
+// The guard sits below ggcr's authentication, so it sees every request as it would be sent,
+// token exchanges and redirects included.
+type plainHTTPGuard struct {
+	inner    http.RoundTripper
+	insecure []string
+}
+
+func (g *plainHTTPGuard) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL != nil && strings.EqualFold(req.URL.Scheme, "http") &&
+		!isLoopbackHost(req.URL.Host) && !matchHost(g.insecure, req.URL.Host) {
+		if req.Body != nil {
+			_ = req.Body.Close()
+		}
+		return nil, &plainHTTPError{host: req.URL.Host}
+	}
+	return g.inner.RoundTrip(req)
+}
+
+// plainHTTPError is what plainHTTPGuard returns for a request it refused.
+type plainHTTPError struct{ host string }
+
+// plainHTTPMarker starts plainHTTPError's text, which is all that is left of it when ggcr joins
+// the HTTPS and HTTP failures of its ping into one string.
+const plainHTTPMarker = "refused a plain-HTTP request to "
+
+func (e *plainHTTPError) Error() string {
+	return plainHTTPMarker + e.host + " (not loopback, not an insecure registry)"
+}
+
+// explain words the refusal for the user; registry is the host named in the reference.
+func (e *plainHTTPError) explain(registry string) error {
+	if e.host == "" || e.host == registry {
+		return fmt.Errorf("the registry at %s answered only over plain HTTP; hardline does not send credentials in clear text to non-loopback registries (use --insecure-registry %s if you trust the network)", registry, registry)
+	}
+	// A redirect or a token service on another host.
+	return fmt.Errorf("the registry %s sent hardline to %s over plain HTTP; hardline does not send requests in clear text to non-loopback hosts (use --insecure-registry %s if you trust the network)", registry, e.host, e.host)
+}
+
+// refusedPlainHTTP finds a plainHTTPError in err, by type or, once ggcr has flattened it, by text.
+func refusedPlainHTTP(err error) (*plainHTTPError, bool) {
+	var pe *plainHTTPError
+	if errors.As(err, &pe) {
+		return pe, true
+	}
+	msg := err.Error()
+	i := strings.Index(msg, plainHTTPMarker)
+	if i < 0 {
+		return nil, false
+	}
+	h := msg[i+len(plainHTTPMarker):]
+	if j := strings.IndexByte(h, ' '); j >= 0 {
+		h = h[:j]
+	}
+	return &plainHTTPError{host: h}, true
+}
+
+// isLoopbackHost reports whether host ("name" or "name:port") is localhost, a *.localhost name,
+// or a loopback address (127.0.0.0/8, ::1).
+func isLoopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

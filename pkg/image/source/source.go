@@ -5,6 +5,28 @@
 // several) and reads its configuration; ReadLayers then hands each layer's tar stream to a
 // callback, verifying it against the layer's diff_id. Image content is only ever read: nothing is
 // extracted and nothing from the image is executed.
+//
+// The references Open accepts:
+//
+//	PATH                                a docker-archive (`docker save`) or OCI image archive, plain
+//	                                    or compressed with gzip, zstd or bzip2 (recognised from the
+//	                                    content, not the name), or an OCI image layout directory
+//	docker-archive:PATH[:REPO:TAG]      a docker-archive; REPO:TAG picks one of several images
+//	oci-archive:PATH[:TAG|@DIGEST]      an OCI image archive (a tar of an OCI layout)
+//	oci:DIR[:TAG|@DIGEST]               an OCI image layout directory
+//	docker-daemon:NAME[:TAG]            the Docker Engine's copy of an image, through its API
+//	registry:REF, docker://REF          an image in a registry
+//	REF                                 an image in a registry, when no file or directory of that
+//	                                    name exists
+//
+// Without a prefix, anything that exists on disk is read from disk (and is an error when it is
+// not an image), as is anything written as a path ("./app", "/tmp/x", "dir/", "app.tar"), which
+// must then exist. Everything else is a registry reference. "-" (standard input) is not
+// supported.
+//
+// Registries are reached over HTTPS. Plain HTTP, which would expose the keychain's credentials,
+// is only used for loopback hosts (localhost, *.localhost, 127.0.0.0/8, ::1) and for hosts listed
+// in Options.Insecure.
 package source
 
 import (
@@ -34,12 +56,14 @@ const (
 // Options configures Open. The zero value is usable.
 type Options struct {
 	// Platform picks an image from an index; nil means linux/<runtime.GOARCH>. It is not a
-	// filter: a reference that names a single image is opened whatever its platform, and when
-	// Platform is nil an index offering only one image (an export of one platform of a
-	// multi-platform image, say) yields that image.
+	// filter: a reference that names a single image is opened whatever its platform (with a
+	// note in Image.Warnings when Platform was set and differs), and when Platform is nil an
+	// index offering only one image (an export of one platform of a multi-platform image, say)
+	// yields that image.
 	Platform *v1.Platform
 	// Insecure lists registry hosts ("host" or "host:port") reachable over plain HTTP and
-	// without TLS verification, like Docker's insecure-registries.
+	// without TLS verification, like Docker's insecure-registries. Other hosts are only ever
+	// reached over plain HTTP when they are loopback.
 	Insecure []string
 	// Keychain resolves registry credentials; nil means authn.DefaultKeychain (the Docker
 	// config, honouring DOCKER_CONFIG).
@@ -75,6 +99,9 @@ type Image struct {
 	Config      *v1.ConfigFile
 	RawConfig   []byte
 	Layers      []Layer // bottom first, aligned with Config.RootFS.DiffIDs
+	// Warnings are one-line notes about the image that did not stop Open, such as a platform
+	// other than the one asked for.
+	Warnings []string
 
 	// Exactly one of random and stream is set.
 	random  randomSource
@@ -114,6 +141,18 @@ func (img *Image) Close() error {
 // Open resolves ref to a single image and reads its configuration. Layer content is not read,
 // except that a compressed archive is decompressed once to find its metadata. Errors are one
 // line and start with ref.
+//
+// ref is one of (see the package documentation for the details):
+//
+//   - a path to an archive: a docker-archive or OCI image archive, plain or compressed with
+//     gzip, zstd or bzip2;
+//   - a path to an OCI image layout directory;
+//   - docker-archive:PATH[:REPO:TAG], oci-archive:PATH[:TAG|@DIGEST], oci:DIR[:TAG|@DIGEST];
+//   - docker-daemon:NAME[:TAG];
+//   - registry:REF, docker://REF, or a bare registry reference that names nothing on disk.
+//
+// "registry:" followed by a number ("registry:2", "registry:5000/team/app") is the reference
+// itself, the image or the host called registry, not the prefix.
 func Open(ctx context.Context, ref string, opts Options) (img *Image, err error) {
 	defer func() {
 		// The archive and registry parsers come from libraries that are not all hardened
@@ -129,6 +168,11 @@ func Open(ctx context.Context, ref string, opts Options) (img *Image, err error)
 		}
 		if img != nil {
 			img.verify = opts.VerifyLayers
+			if opts.Platform != nil {
+				if w := platformWarning(img, *opts.Platform); w != "" {
+					img.Warnings = append(img.Warnings, w)
+				}
+			}
 		}
 	}()
 	if ctx == nil {
@@ -139,6 +183,9 @@ func Open(ctx context.Context, ref string, opts Options) (img *Image, err error)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if ref == "-" {
+		return nil, newOpenError(ref, errStdin.Error(), nil)
 	}
 	plat := defaultPlatform(opts.Platform)
 
@@ -172,14 +219,40 @@ func splitTransport(ref string) (transport, rest string, ok bool) {
 	}
 	for _, p := range prefixes {
 		if r, found := strings.CutPrefix(ref, p.prefix); found {
+			if p.prefix == "registry:" && startsWithNumber(r) {
+				// "registry:2" is the registry image, "registry:5000/app" an image on the host
+				// called registry: neither is the prefix.
+				break
+			}
 			return p.transport, r, true
 		}
 	}
 	return "", ref, false
 }
 
-// openImplicit guesses the source of a reference without a prefix: a layout directory, an
-// archive file, or else a registry reference.
+// startsWithNumber reports whether s is what follows "registry" in a reference to the host or
+// the image called registry: a port before a '/' ("5000/team/app"), or a numeric tag ("2",
+// "2.8.3").
+func startsWithNumber(s string) bool {
+	first, _, slash := strings.Cut(s, "/")
+	if first == "" || first[0] < '0' || first[0] > '9' {
+		return false
+	}
+	if slash {
+		return strings.Trim(first, "0123456789") == ""
+	}
+	tag, _, _ := strings.Cut(first, "@")
+	return strings.Trim(tag, "0123456789.") == ""
+}
+
+// errStdin is the error for "-": images are opened by path, and a pipe can be read only once
+// while an archive may have to be read several times.
+var errStdin = errors.New("reading an image from standard input is not supported; save it to a file first (docker save -o app.tar IMAGE)")
+
+// openImplicit guesses the source of a reference without a prefix. Whatever exists on disk is
+// read from disk: a layout directory or an archive file, else an error, so that an unrelated file
+// is never silently mistaken for, or shadowed by, a registry image. A reference written as a path
+// must exist. Anything else is a registry reference.
 func openImplicit(ctx context.Context, ref string, plat v1.Platform, opts Options) (*Image, error) {
 	strict := opts.Platform != nil
 	st, statErr := os.Stat(ref)
@@ -188,21 +261,16 @@ func openImplicit(ctx context.Context, ref string, plat v1.Platform, opts Option
 		if isLayoutDir(ref) {
 			return openLayout(ref, ref, ref, "", "", plat, strict)
 		}
-		// A bare word such as "redis" may well be a project directory as well as an image
-		// name; only something written as a path is taken to mean the directory.
-		if !looksLikePath(ref) && parsesAsReference(ref) {
-			return openRegistry(ctx, ref, ref, plat, opts)
-		}
-		return nil, newOpenError(ref, "a directory, but not an OCI image layout (no oci-layout file)", nil)
+		return nil, newOpenError(ref, "not an OCI image layout (no oci-layout file)"+registryHint(ref), nil)
 	case statErr == nil && st.Mode().IsRegular():
 		img, err := openArchiveFile(ctx, ref, ref, ref, archiveAny, "", plat, strict)
 		var nae *notArchiveError
-		if errors.As(err, &nae) && !looksLikePath(ref) && parsesAsReference(ref) {
-			return openRegistry(ctx, ref, ref, plat, opts)
+		if errors.As(err, &nae) {
+			return nil, newOpenError(ref, nae.msg+registryHint(ref), nil)
 		}
 		return img, err
 	case statErr == nil:
-		return nil, newOpenError(ref, "not a regular file or directory", nil)
+		return nil, newOpenError(ref, "not a regular file or directory"+registryHint(ref), nil)
 	case looksLikePath(ref):
 		if errors.Is(statErr, os.ErrNotExist) {
 			return nil, newOpenError(ref, errNoSuchFile.Error(), statErr)
@@ -212,16 +280,35 @@ func openImplicit(ctx context.Context, ref string, plat v1.Platform, opts Option
 	return openRegistry(ctx, ref, ref, plat, opts)
 }
 
+// registryHint points to the registry: prefix when a local path that is no image has a name that
+// could also be a registry reference, such as "redis" or "team/app".
+func registryHint(ref string) string {
+	if looksLikePath(ref) || !parsesAsReference(ref) {
+		return ""
+	}
+	return "; to scan the registry image of that name, use registry:" + ref
+}
+
+// archiveExts are the file name endings that mark a reference as an archive's path.
+var archiveExts = []string{
+	".tar", ".tar.gz", ".tgz", ".tar.zst", ".tar.zstd", ".tzst", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
+}
+
 // looksLikePath reports whether s was evidently meant as a file system path rather than an
-// image reference.
+// image reference: ".", "..", a path starting with "." or "/" (or a volume on Windows) that
+// contains a separator, one ending in a separator, or an archive file name.
 func looksLikePath(s string) bool {
 	if s == "." || s == ".." {
 		return true
 	}
-	if strings.Contains(s, "/") && (strings.HasPrefix(s, ".") || strings.HasPrefix(s, "/")) {
+	hasSep := strings.Contains(s, "/") || strings.ContainsRune(s, filepath.Separator)
+	if hasSep && (strings.HasPrefix(s, ".") || strings.HasPrefix(s, "/") || filepath.IsAbs(s)) {
 		return true
 	}
-	for _, ext := range []string{".tar", ".tar.gz", ".tgz", ".tar.zst", ".tzst"} {
+	if strings.HasSuffix(s, "/") || strings.HasSuffix(s, string(filepath.Separator)) {
+		return true
+	}
+	for _, ext := range archiveExts {
 		if strings.HasSuffix(s, ext) {
 			return true
 		}
@@ -236,6 +323,29 @@ func isLayoutDir(dir string) bool {
 		}
 	}
 	return false
+}
+
+// platformWarning notes that the image opened is not for the platform asked for, which happens
+// when the reference names a single image rather than an index to pick from.
+func platformWarning(img *Image, want v1.Platform) string {
+	if img.Config == nil || img.Config.OS == "" || img.Config.Architecture == "" {
+		return ""
+	}
+	have := v1.Platform{OS: img.Config.OS, Architecture: img.Config.Architecture, Variant: img.Config.Variant}
+	if want.OS == "" {
+		want.OS = have.OS
+	}
+	if want.Architecture == "" {
+		want.Architecture = have.Architecture
+	}
+	if platformScore(want, have) > 0 {
+		return ""
+	}
+	why := "the reference names a single-platform image"
+	if img.IndexDigest != "" {
+		why = "picked from an index entry that gives no platform or another one"
+	}
+	return fmt.Sprintf("image is %s, not the requested %s (%s)", platformName(have), platformName(want), why)
 }
 
 func defaultPlatform(p *v1.Platform) v1.Platform {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -311,6 +312,9 @@ func TestIndexSingleImageWithoutPlatform(t *testing.T) {
 	}
 	img := mustOpen(t, dir, Options{Platform: amd64})
 	checkImage(t, img, fx)
+	if want := []string{"image is linux/ppc64le, not the requested linux/amd64 (picked from an index entry that gives no platform or another one)"}; !slices.Equal(img.Warnings, want) {
+		t.Errorf("warnings = %q", img.Warnings)
+	}
 }
 
 func TestOCIArchivePlain(t *testing.T) {
@@ -562,7 +566,10 @@ func TestOpenErrors(t *testing.T) {
 		{"docker-archive:" + filepath.Join(dir, "nope.tar"), "no such file or directory"},
 		{"docker-archive:" + filepath.Join(dir, "nope.tar") + ":app:1", "nope.tar: no such file or directory"},
 		{"oci:" + filepath.Join(dir, "nolayout"), "no such file or directory"},
-		{noLayout, "a directory, but not an OCI image layout (no oci-layout file)"},
+		{noLayout, "not an OCI image layout (no oci-layout file)"},
+		{noLayout + "/", "not an OCI image layout (no oci-layout file)"},
+		{filepath.Join(dir, "nosuchdir") + "/", "no such file or directory"},
+		{"-", "reading an image from standard input is not supported"},
 		{"oci:" + noLayout, "not an OCI image layout (no oci-layout file)"},
 		{"oci:" + text, "not a directory"},
 		{empty, "empty file, not a docker-archive or OCI image archive"},
@@ -583,6 +590,12 @@ func TestOpenErrors(t *testing.T) {
 		wantContains(t, err, c.want)
 	}
 	if err := openErr(t, text, Options{}); err.Error() != text+": not a docker-archive or OCI image archive" {
+		t.Errorf("error = %q", err)
+	}
+	if err := openErr(t, noLayout, Options{}); err.Error() != noLayout+": not an OCI image layout (no oci-layout file)" {
+		t.Errorf("error = %q", err)
+	}
+	if err := openErr(t, "-", Options{}); err.Error() != "-: reading an image from standard input is not supported; save it to a file first (docker save -o app.tar IMAGE)" {
 		t.Errorf("error = %q", err)
 	}
 	if err := openErr(t, "./definitely-missing/app", Options{}); !errors.Is(err, os.ErrNotExist) {
@@ -643,6 +656,8 @@ func TestLooksLikePath(t *testing.T) {
 	for s, want := range map[string]bool{
 		"./app": true, "../x/y": true, "/abs/path": true, "app.tar": true, "x.tar.gz": true, "x.tgz": true,
 		"x.tar.zst": true, "alpine": false, "alpine:3.20": false, "ghcr.io/org/app:1": false, ".hidden": false,
+		"x.tar.bz2": true, "x.tbz2": true, "x.tar.xz": true, "nosuchdir/": true, "a/b/": true, "-": false,
+		"team/app": false, "localhost:5000/app": false,
 	} {
 		if got := looksLikePath(s); got != want {
 			t.Errorf("looksLikePath(%q) = %v", s, got)
@@ -724,4 +739,111 @@ func TestConcurrentReadLayers(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+func TestSplitTransport(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		in, transport, rest string
+		ok                  bool
+	}{
+		{"registry:ghcr.io/org/app:1", TransportRegistry, "ghcr.io/org/app:1", true},
+		{"registry:alpine", TransportRegistry, "alpine", true},
+		{"registry:127.0.0.1:5000/app", TransportRegistry, "127.0.0.1:5000/app", true},
+		{"registry:10.0.0.1/app", TransportRegistry, "10.0.0.1/app", true},
+		{"registry:registry:2", TransportRegistry, "registry:2", true},
+		{"docker://registry:2", TransportRegistry, "registry:2", true},
+		// The image called registry, and the host called registry: not the prefix.
+		{"registry:2", "", "registry:2", false},
+		{"registry:2.8.3", "", "registry:2.8.3", false},
+		{"registry:2@sha256:" + strings.Repeat("a", 64), "", "registry:2@sha256:" + strings.Repeat("a", 64), false},
+		{"registry:5000/team/app:1", "", "registry:5000/team/app:1", false},
+		{"docker-archive:app.tar", TransportDockerArchive, "app.tar", true},
+		{"oci-archive:app.tar", TransportOCIArchive, "app.tar", true},
+		{"oci:dir:1", TransportOCILayout, "dir:1", true},
+		{"docker-daemon:app:1", TransportDockerDaemon, "app:1", true},
+		{"alpine:3.20", "", "alpine:3.20", false},
+	} {
+		tr, rest, ok := splitTransport(c.in)
+		if tr != c.transport || rest != c.rest || ok != c.ok {
+			t.Errorf("splitTransport(%q) = %q, %q, %v; want %q, %q, %v", c.in, tr, rest, ok, c.transport, c.rest, c.ok)
+		}
+	}
+}
+
+// TestPlatformMismatchWarning: an explicit platform does not filter a single image, but a
+// different one is noted.
+func TestPlatformMismatchWarning(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(t, "amd64", 1)
+	p := writeFile(t, filepath.Join(t.TempDir(), "app.tar"), dockerArchive(t, map[string]v1.Image{"app:1": fx.img}))
+	arm64 := &v1.Platform{OS: "linux", Architecture: "arm64"}
+
+	img := mustOpen(t, p, Options{Platform: arm64})
+	want := []string{"image is linux/amd64, not the requested linux/arm64 (the reference names a single-platform image)"}
+	if !slices.Equal(img.Warnings, want) {
+		t.Errorf("warnings = %q\nwant       %q", img.Warnings, want)
+	}
+	checkImage(t, img, fx)
+	for _, opts := range []Options{{}, {Platform: amd64}, {Platform: &v1.Platform{OS: "linux", Architecture: "x86_64"}}} {
+		if img := mustOpen(t, p, opts); len(img.Warnings) != 0 {
+			t.Errorf("platform %v: warnings %q", opts.Platform, img.Warnings)
+		}
+	}
+
+	// An OCI layout whose index.json lists the one image.
+	armFx := newFixture(t, "arm64", 1)
+	dir := filepath.Join(t.TempDir(), "layout")
+	ociLayout(t, dir, map[string]v1.Image{"1": armFx.img})
+	img = mustOpen(t, dir, Options{Platform: amd64})
+	if want := []string{"image is linux/arm64/v8, not the requested linux/amd64 (the reference names a single-platform image)"}; !slices.Equal(img.Warnings, want) {
+		t.Errorf("warnings = %q\nwant       %q", img.Warnings, want)
+	}
+	for _, pl := range []*v1.Platform{arm64, {OS: "linux", Architecture: "arm64", Variant: "v8"}, {OS: "linux", Architecture: "aarch64"}} {
+		if img := mustOpen(t, dir, Options{Platform: pl}); len(img.Warnings) != 0 {
+			t.Errorf("platform %v: warnings %q", pl, img.Warnings)
+		}
+	}
+
+	// A multi-platform index is filtered: no warning, and an error when nothing fits.
+	amd, arm := newFixture(t, "amd64", 1), newFixture(t, "arm64", 1)
+	multi := filepath.Join(t.TempDir(), "multi")
+	lp, err := layout.Write(multi, empty.Index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lp.AppendIndex(multiPlatformIndex(t, amd, arm)); err != nil {
+		t.Fatal(err)
+	}
+	if img := mustOpen(t, multi, Options{Platform: arm64}); len(img.Warnings) != 0 || img.Config.Architecture != "arm64" {
+		t.Errorf("arch %s, warnings %q", img.Config.Architecture, img.Warnings)
+	}
+}
+
+func TestPlatformWarning(t *testing.T) {
+	t.Parallel()
+	image := func(os, arch, variant, index string) *Image {
+		return &Image{Config: &v1.ConfigFile{OS: os, Architecture: arch, Variant: variant}, IndexDigest: index}
+	}
+	for _, c := range []struct {
+		img  *Image
+		want v1.Platform
+		msg  string
+	}{
+		{image("linux", "amd64", "", ""), v1.Platform{OS: "linux", Architecture: "amd64"}, ""},
+		{image("linux", "arm64", "v8", ""), v1.Platform{OS: "linux", Architecture: "arm64"}, ""},
+		{image("linux", "arm", "v7", ""), v1.Platform{OS: "linux", Architecture: "arm"}, ""},
+		{image("linux", "arm", "v6", ""), v1.Platform{OS: "linux", Architecture: "arm", Variant: "v7"},
+			"image is linux/arm/v6, not the requested linux/arm/v7 (the reference names a single-platform image)"},
+		{image("windows", "amd64", "", ""), v1.Platform{OS: "linux", Architecture: "amd64"},
+			"image is windows/amd64, not the requested linux/amd64 (the reference names a single-platform image)"},
+		{image("linux", "ppc64le", "", "sha256:abc"), v1.Platform{OS: "linux", Architecture: "amd64"},
+			"image is linux/ppc64le, not the requested linux/amd64 (picked from an index entry that gives no platform or another one)"},
+		{image("", "", "", ""), v1.Platform{OS: "linux", Architecture: "amd64"}, ""}, // unknown: nothing to say
+		{&Image{}, v1.Platform{OS: "linux", Architecture: "amd64"}, ""},
+	} {
+		if got := platformWarning(c.img, c.want); got != c.msg {
+			t.Errorf("platformWarning(%+v, %v) = %q\nwant %q", c.img.Config, c.want, got, c.msg)
+		}
+	}
 }
