@@ -13,6 +13,7 @@ import (
 	"github.com/hardline-dev/hardline/pkg/finding"
 	"github.com/hardline-dev/hardline/pkg/image/source"
 	"github.com/hardline-dev/hardline/pkg/lint"
+	"github.com/hardline-dev/hardline/pkg/policy"
 	"github.com/hardline-dev/hardline/pkg/report"
 	"github.com/hardline-dev/hardline/pkg/secrets"
 )
@@ -116,7 +117,7 @@ func runImage(cmd *cobra.Command, s streams, f *imageFlags, args []string) error
 		return fail(exitError, "--fail-on: %v", err)
 	}
 	go secrets.Default().Prepare()
-	eng, err := f.engine(cmd.Context(), cfg, 1)
+	eng, err := f.engine(cmd.Context(), cfg, 1, policy.KindImage)
 	if err != nil {
 		return err
 	}

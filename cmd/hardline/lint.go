@@ -15,6 +15,7 @@ import (
 	"github.com/hardline-dev/hardline/pkg/baseimage"
 	"github.com/hardline-dev/hardline/pkg/finding"
 	"github.com/hardline-dev/hardline/pkg/lint"
+	"github.com/hardline-dev/hardline/pkg/policy"
 	"github.com/hardline-dev/hardline/pkg/report"
 	"github.com/hardline-dev/hardline/pkg/secrets"
 )
@@ -130,7 +131,7 @@ func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
 	if len(inputs) <= 2 && runtime.GOMAXPROCS(0) >= 2 {
 		compilers = 2
 	}
-	eng, err := f.engine(cmd.Context(), cfg, compilers)
+	eng, err := f.engine(cmd.Context(), cfg, compilers, policy.KindDockerfile)
 	if err != nil {
 		return err
 	}

@@ -62,8 +62,8 @@ func (c *commonFlags) loadConfig() (*config.Config, error) {
 }
 
 // engine builds the policy engine from built-in rules, configured rule
-// directories and --rules.
-func (c *commonFlags) engine(ctx context.Context, cfg *config.Config, compilers int) (*policy.Engine, error) {
+// directories and --rules; kinds, when given, limits it to those inputs.
+func (c *commonFlags) engine(ctx context.Context, cfg *config.Config, compilers int, kinds ...string) (*policy.Engine, error) {
 	dirs := append(cfg.RulesDirPaths(), c.rulesDirs...)
 	for _, d := range dirs {
 		st, err := os.Stat(d)
@@ -71,7 +71,7 @@ func (c *commonFlags) engine(ctx context.Context, cfg *config.Config, compilers 
 			return nil, fail(exitError, "rules directory %s: not found (check --rules or rules-dirs in %s)", d, orDefault(cfg.Path, "the configuration"))
 		}
 	}
-	eng, err := policy.New(ctx, policy.Options{ExtraDirs: dirs, NoBuiltin: c.noBuiltin, Compilers: compilers})
+	eng, err := policy.New(ctx, policy.Options{ExtraDirs: dirs, NoBuiltin: c.noBuiltin, Compilers: compilers, Kinds: kinds})
 	if err != nil {
 		return nil, fail(exitError, "%v", err)
 	}

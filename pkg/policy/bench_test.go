@@ -426,3 +426,13 @@ func BenchmarkInputConversion(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkNewEmbeddedDockerfile is what `hardline lint` pays: the
+// embedded rules without their image branches, over two compilers.
+func BenchmarkNewEmbeddedDockerfile(b *testing.B) {
+	for b.Loop() {
+		if _, err := New(context.Background(), Options{Kinds: []string{KindDockerfile}, Compilers: 2}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -55,6 +55,10 @@ type Options struct {
 	// keep the default (1). Custom rules always use one compiler, since a
 	// custom rule may refer to another's package.
 	Compilers int
+	// Kinds restricts the engine to rules for these input kinds (nil: all).
+	// Only the embedded rules are pruned: what cannot run for these kinds
+	// is not compiled (see prune). Evaluate refuses other kinds.
+	Kinds []string
 }
 
 // Result is one element of a rule's deny set.
@@ -93,6 +97,7 @@ type Engine struct {
 	print     io.Writer
 	groupsMu  sync.Mutex
 	groups    map[string]*groupQuery
+	kinds     []string // nil: all
 }
 
 // groupQuery evaluates the deny sets of several rules, one query per
@@ -123,6 +128,10 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	// Only the rules embedded in this binary are trusted to have passed
 	// every compiler check at test time.
 	trusted := opts.Builtin == nil && !opts.NoBuiltin && len(opts.ExtraDirs) == 0
+	var dropped []bool
+	if trusted && len(opts.Kinds) > 0 {
+		dropped = prune(rs, opts.Kinds)
+	}
 	n := 1
 	if trusted {
 		n = max(1, min(opts.Compilers, len(rs.rules)))
@@ -141,6 +150,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		ruleComp:  ruleComp,
 		print:     opts.Print,
 		groups:    map[string]*groupQuery{},
+		kinds:     opts.Kinds,
 	}
 	store := inmem.NewWithOpts(inmem.OptRoundTripOnWrite(false))
 	e.store = store
@@ -149,6 +159,10 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		e.rules = append(e.rules, m.rule)
 		if m.examples != (Examples{}) {
 			e.examples[m.rule.ID] = m.examples
+		}
+		if dropped != nil && dropped[len(e.rules)-1] {
+			e.queries = append(e.queries, rego.PreparedEvalQuery{})
+			continue
 		}
 		pq, err := prepare(ctx, compilers[ruleComp[len(e.rules)-1]], store, caps, m.module.mod.Package.Path, opts.Print)
 		if err != nil {
@@ -323,6 +337,9 @@ func (e *Engine) Warnings() []string { return slices.Clone(e.warnings) }
 func (e *Engine) Evaluate(ctx context.Context, kind string, input any, enabled func(finding.Rule) bool) ([]Result, error) {
 	if !slices.Contains(inputKinds, kind) {
 		return nil, fmt.Errorf("policy: unknown input kind %q (want %s)", kind, strings.Join(inputKinds, " or "))
+	}
+	if e.kinds != nil && !slices.Contains(e.kinds, kind) {
+		return nil, fmt.Errorf("policy: this engine was built for %s input only", strings.Join(e.kinds, ", "))
 	}
 	var selected []int
 	for i := range e.rules {
