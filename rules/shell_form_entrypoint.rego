@@ -10,12 +10,16 @@
 #   (`ENTRYPOINT ["/bin/sh", "-c", "/app"]`): the shell is still PID 1. A
 #   command string whose (last) command is started with `exec`, or that sets
 #   up its own signal handling with `trap`, is not reported.
+#
+#   In an image, the configuration records shell form as
+#   `["/bin/sh", "-c", "..."]`, so the Entrypoint + Cmd the container starts
+#   is judged the same way.
 # custom:
 #   id: HL1005
 #   name: shell-form-entrypoint
 #   severity: medium
 #   tags: [init, correctness]
-#   inputs: [dockerfile]
+#   inputs: [dockerfile, image]
 #   controls:
 #     nist-800-190: ["4.1.2"]
 #   remediation: |
@@ -35,6 +39,7 @@
 package hardline.rules.shell_form_entrypoint
 
 import data.hardline.lib.dockerfile as lib
+import data.hardline.lib.image as img
 
 deny contains r if {
 	f := lib.final_stage
@@ -89,3 +94,30 @@ shell_name(e) := concat(" ", array.slice(argv, 0, count(argv) - 1)) if {
 first_program(s) := p if {
 	p := lib.main_program(s)
 } else := "the command"
+
+# --- images -------------------------------------------------------------------
+
+# The container's PID 1 is a shell running a command string.
+deny contains r if {
+	img.is_image
+	lower(input.image.os) != "windows"
+	e := {"argv": img.exec_argv, "args": img.exec_argv}
+	s := lib.shell_c_string(e)
+	not lib.exec_replaces_shell(s)
+	not lib.handles_signals(s)
+	argv := img.exec_argv
+	kind := image_which
+	r := img.finding(
+		sprintf("the image's %s runs %s, so %s runs as a child of %s and does not receive SIGTERM from docker stop; run the program directly (exec form) or prefix the command string with exec", [kind, shell_prefix(argv), first_program(s), lib.basename(argv[0])]),
+		sprintf("%s:shell-c", [kind]),
+		-1, image_history(kind), "",
+	)
+}
+
+image_which := "Entrypoint" if input.exec.from_entrypoint == true
+
+else := "Cmd"
+
+image_history(kind) := h if {
+	h := img.last_history(upper(kind), "")
+} else := -1

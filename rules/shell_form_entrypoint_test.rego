@@ -1,6 +1,7 @@
 package hardline.rules.shell_form_entrypoint_test
 
 import data.hardline.lib.fixtures as fx
+import data.hardline.lib.image_fixtures as ix
 import data.hardline.rules.shell_form_entrypoint
 
 findings(doc) := fs if {
@@ -113,4 +114,58 @@ test_shell_form_last_command_exec_ok if {
 
 test_sh_script_argument_not_shell_c if {
 	count(findings(one({"entrypoint": fx.exec_form(["/bin/sh", "/entrypoint.sh"], 0, 3)}))) == 0
+}
+
+# --- images -------------------------------------------------------------------
+
+image_findings(over) := fs if {
+	fs := shell_form_entrypoint.deny with input as ix.image_doc(over)
+}
+
+sh_c(s) := ["/bin/sh", "-c", s]
+
+test_image_shell_cmd_flagged if {
+	e := ix.exec_elf(sh_c("node server.js"), "/bin/busybox", 0)
+	fs := image_findings(ix.exec_doc(e, [], sh_c("node server.js")))
+	count(fs) == 1
+	some f in fs
+	f.msg == "the image's Cmd runs /bin/sh -c, so node runs as a child of sh and does not receive SIGTERM from docker stop; run the program directly (exec form) or prefix the command string with exec"
+	f.key == "Cmd:shell-c"
+}
+
+test_image_shell_entrypoint_points_at_history if {
+	argv := ["/bin/sh", "-ec", "cd /srv && ./app"]
+	e := ix.exec_elf(argv, "/bin/busybox", 0)
+	h := ix.with_history([
+		ix.hist(0, "ADD", "ADD rootfs.tar / # buildkit", 0),
+		ix.hist(1, "ENTRYPOINT", "ENTRYPOINT [\"/bin/sh\", \"-ec\", \"cd /srv && ./app\"]", -1),
+	])
+	some f in image_findings(object.union(h, ix.exec_doc(e, argv, [])))
+	f.key == "Entrypoint:shell-c"
+	f.history == 1
+	contains(f.msg, "the image's Entrypoint runs /bin/sh -ec, so ")
+}
+
+test_image_exec_in_string_not_flagged if {
+	argv := sh_c("cd /srv && exec ./app")
+	count(image_findings(ix.exec_doc(ix.exec_elf(argv, "/bin/busybox", 0), argv, []))) == 0
+}
+
+test_image_trap_not_flagged if {
+	argv := sh_c("trap 'kill $pid' TERM; ./app & pid=$!; wait")
+	count(image_findings(ix.exec_doc(ix.exec_elf(argv, "/bin/busybox", 0), argv, []))) == 0
+}
+
+test_image_exec_form_not_flagged if {
+	argv := ["node", "server.js"]
+	count(image_findings(ix.exec_doc(ix.exec_elf(argv, "/usr/local/bin/node", 1), argv, []))) == 0
+}
+
+test_image_plain_shell_not_flagged if {
+	# `CMD ["sh"]` (BusyBox, Alpine): an interactive shell, no command string.
+	count(image_findings(ix.exec_doc(ix.exec_elf(["sh"], "/bin/busybox", 0), [], ["sh"]))) == 0
+}
+
+test_image_branch_ignores_dockerfiles if {
+	count(findings(one({"cmd": fx.exec_form(["node", "server.js"], 0, 4)}))) == 0
 }
