@@ -37,6 +37,8 @@ type Config struct {
 	Ignore []Ignore `yaml:"ignore"`
 	// Exclude are path globs skipped when walking directories.
 	Exclude []string `yaml:"exclude"`
+	// Secrets allow-lists secret findings (see secrets.go).
+	Secrets Secrets `yaml:"secrets"`
 
 	// Path is the file the configuration was read from ("" for defaults).
 	Path string `yaml:"-"`
@@ -126,6 +128,17 @@ func Parse(path string, data []byte) (*Config, error) {
 	}
 	if err := c.validate(); err != nil {
 		return nil, err
+	}
+	if len(c.Secrets.Allow) > 0 {
+		// The node tree gives each entry's line, for errors and for the
+		// source of the suppressions it makes.
+		var root yaml.Node
+		if err := yaml.Unmarshal(data, &root); err != nil {
+			return nil, yamlError(path, err)
+		}
+		if err := c.validateSecrets(&root); err != nil {
+			return nil, err
+		}
 	}
 	return c, nil
 }
@@ -313,8 +326,14 @@ func (c *Config) Suppression(r *finding.Rule, file string) *finding.Suppression 
 
 // LineOf returns the first line of the configuration file that mentions
 // word as a whole YAML scalar (bare or quoted), or 0.
-func (c *Config) LineOf(word string) int {
+func (c *Config) LineOf(word string) int { return c.lineOfFrom(word, 1) }
+
+// lineOfFrom is LineOf starting at line from.
+func (c *Config) lineOfFrom(word string, from int) int {
 	for i, line := range strings.Split(string(c.raw), "\n") {
+		if i+1 < from {
+			continue
+		}
 		if j := strings.Index(line, "#"); j >= 0 {
 			line = line[:j]
 		}

@@ -74,8 +74,9 @@ type Location struct {
 
 // Suppression records why a finding is not counted.
 type Suppression struct {
-	// Kind is "inline" (a # hardline ignore comment), "config" (a rule of
-	// .hardline.yaml) or "baseline".
+	// Kind is "inline" (a # hardline ignore comment), "config" (an ignore
+	// entry of .hardline.yaml), "allowlist" (a secrets.allow entry of
+	// .hardline.yaml), "baseline" or "base-image".
 	Kind   string `json:"kind"`
 	Reason string `json:"reason,omitempty"`
 	// Where the suppression was declared, e.g. "Dockerfile:12" or
@@ -112,6 +113,20 @@ type Finding struct {
 	Suppressed  *Suppression `json:"suppressed,omitempty"`
 	// Image is set for findings about a built image.
 	Image *ImageRef `json:"image,omitempty"`
+	// Secret is set for findings about one detected secret value.
+	Secret *SecretRef `json:"secret,omitempty"`
+}
+
+// SecretRef names the secret value a finding is about, without the value.
+type SecretRef struct {
+	// Fingerprint is the secret's fingerprint (16 hex digits of the
+	// value's SHA-256), which secrets.allow entries in .hardline.yaml name.
+	Fingerprint string `json:"fingerprint"`
+	// Rule is the detector rule that recognised it (generic-api-key,
+	// private-key ...); empty when the finding's facts disagree on it.
+	Rule string `json:"rule"`
+	// Masked is the safe representation also shown in the message.
+	Masked string `json:"masked"`
 }
 
 // ImageRef says where in a built image a finding lies.

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
+	"github.com/hardline-dev/hardline/pkg/config"
 	"github.com/hardline-dev/hardline/pkg/dockerfile"
 	"github.com/hardline-dev/hardline/pkg/finding"
 	"github.com/hardline-dev/hardline/pkg/image"
 	"github.com/hardline-dev/hardline/pkg/image/source"
 	"github.com/hardline-dev/hardline/pkg/policy"
+	"github.com/hardline-dev/hardline/pkg/secrets"
 	"github.com/hardline-dev/hardline/pkg/suppress"
 )
 
@@ -155,6 +158,9 @@ func (l *Linter) imageFinding(r policy.Result, doc *image.Document, name, dfPath
 		}
 	}
 	f.Image = ref
+	if config.IsSecretRule(f.Tags) {
+		f.Secret = imageSecret(doc, r, ref)
+	}
 	switch {
 	case f.File == dfPath && dfPath != "":
 		if d := suppress.Match(dirs, f.RuleID, f.RuleName, f.Location.StartLine); d != nil {
@@ -164,11 +170,49 @@ func (l *Linter) imageFinding(r policy.Result, doc *image.Document, name, dfPath
 	if f.Suppressed == nil {
 		if s := l.cfg.Suppression(r.Rule, f.File); s != nil {
 			f.Suppressed = s
+		} else if s := l.cfg.SecretSuppression(&f); s != nil {
+			f.Suppressed = s
 		} else if opts.IgnoreBase && ref.Origin == "base" {
 			f.Suppressed = &finding.Suppression{Kind: "base-image", Reason: "inherited from the base image (--ignore-base)"}
 		}
 	}
 	return f
+}
+
+// imageSecret finds the secret of the image document an image finding is
+// about: the one its key names, else one that is where the finding is (the
+// same file in the image, the same history entry, or the name the key
+// gives, e.g. a build argument's) and whose masked value the message shows.
+func imageSecret(doc *image.Document, r policy.Result, ref *finding.ImageRef) *finding.SecretRef {
+	var cands []secretCandidate
+	add := func(m secrets.Match, name string, history, layer int, path string) {
+		placed := false
+		switch {
+		case path != "" && (path == r.Path || path == ref.Path):
+			placed = layer < 0 || ref.Layer < 0 || layer == ref.Layer
+		case path == "" && history >= 0 && (history == r.History || history == ref.History):
+			placed = true
+		case name != "" && name == r.Key:
+			placed = true
+		}
+		cands = append(cands, secretCandidate{
+			match:  m,
+			keyed:  keyNamesFingerprint(r.Key, m.Fingerprint),
+			placed: placed,
+			quoted: m.Masked != "" && strings.Contains(r.Message, m.Masked),
+		})
+	}
+	for _, s := range doc.Secrets {
+		name := s.Name
+		if name == "" {
+			name = s.Key
+		}
+		add(s.Match, name, s.History, s.Layer, s.Path)
+	}
+	for _, c := range doc.CredentialFiles {
+		add(c.Secret, "", -1, c.Layer, c.Path)
+	}
+	return pickSecret(cands)
 }
 
 // maxSkippedShown bounds the per-file "not fully checked" warnings; the

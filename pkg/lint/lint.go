@@ -226,9 +226,14 @@ func (l *Linter) LintOne(ctx context.Context, in Input) (fr FileResult) {
 			f.StageName = doc.Stages[f.Stage].Name
 		}
 		f.Context = idx.at(f.Location.StartLine)
+		if config.IsSecretRule(f.Tags) {
+			f.Secret = dockerfileSecret(doc, r)
+		}
 		if d := suppress.Match(dirs, f.RuleID, f.RuleName, f.Location.StartLine); d != nil {
 			f.Suppressed = &finding.Suppression{Kind: "inline", Reason: d.Reason, Source: fmt.Sprintf("%s:%d", in.Path, d.Line)}
 		} else if s := l.cfg.Suppression(r.Rule, in.Path); s != nil {
+			f.Suppressed = s
+		} else if s := l.cfg.SecretSuppression(&f); s != nil {
 			f.Suppressed = s
 		}
 		fr.Findings = append(fr.Findings, f)
@@ -236,6 +241,89 @@ func (l *Linter) LintOne(ctx context.Context, in Input) (fr FileResult) {
 	finding.Assign(fr.Findings)
 	sort.SliceStable(fr.Findings, func(i, j int) bool { return finding.Less(&fr.Findings[i], &fr.Findings[j]) })
 	return fr
+}
+
+// secretCandidate is a detected secret a finding may be about.
+type secretCandidate struct {
+	match secrets.Match
+	// keyed: the finding's key names the secret's fingerprint; placed: the
+	// secret is where the finding is (same line, history entry, file or
+	// name); quoted: the finding's message shows the masked value.
+	keyed, placed, quoted bool
+}
+
+// keyNamesFingerprint reports whether a rule's key identifies the secret
+// with fingerprint fp: the key is the fingerprint, or ends with it after
+// ":" or "#" (the built-in rules' "path:fingerprint" and "path#fingerprint").
+func keyNamesFingerprint(key, fp string) bool {
+	if fp == "" || key == "" {
+		return false
+	}
+	if key == fp {
+		return true
+	}
+	return strings.HasSuffix(key, fp) && len(key) > len(fp) && strings.ContainsRune(":#", rune(key[len(key)-len(fp)-1]))
+}
+
+// pickSecret chooses the secret a finding is about: the candidates whose
+// fingerprint the key names (placed ones first), else those both placed and
+// quoted in the message. It returns nil unless they agree on one
+// fingerprint; the detector rule is left empty when they disagree on it.
+func pickSecret(cands []secretCandidate) *finding.SecretRef {
+	var keyed, keyedPlaced, other []secrets.Match
+	for _, c := range cands {
+		switch {
+		case c.keyed && c.placed:
+			keyedPlaced = append(keyedPlaced, c.match)
+			keyed = append(keyed, c.match)
+		case c.keyed:
+			keyed = append(keyed, c.match)
+		case c.placed && c.quoted:
+			other = append(other, c.match)
+		}
+	}
+	set := other
+	switch {
+	case len(keyedPlaced) > 0:
+		set = keyedPlaced
+	case len(keyed) > 0:
+		set = keyed
+	}
+	if len(set) == 0 {
+		return nil
+	}
+	ref := &finding.SecretRef{Fingerprint: set[0].Fingerprint, Rule: set[0].Rule, Masked: set[0].Masked}
+	for _, m := range set[1:] {
+		if m.Fingerprint != ref.Fingerprint {
+			return nil // two different values: ambiguous
+		}
+		if m.Rule != ref.Rule {
+			ref.Rule = ""
+		}
+		if m.Masked != ref.Masked {
+			ref.Masked = ""
+		}
+	}
+	if ref.Fingerprint == "" {
+		return nil
+	}
+	return ref
+}
+
+// dockerfileSecret finds the secret fact a Dockerfile finding is about: the
+// one its key names (on its line, preferably), else the one on its line
+// whose masked value its message shows.
+func dockerfileSecret(doc *dockerfile.Document, r policy.Result) *finding.SecretRef {
+	var cands []secretCandidate
+	for _, s := range doc.Secrets {
+		cands = append(cands, secretCandidate{
+			match:  s.Match,
+			keyed:  keyNamesFingerprint(r.Key, s.Fingerprint),
+			placed: r.Location.StartLine > 0 && s.Location.StartLine == r.Location.StartLine,
+			quoted: s.Masked != "" && strings.Contains(r.Message, s.Masked),
+		})
+	}
+	return pickSecret(cands)
 }
 
 func readLimited(path string) ([]byte, error) {

@@ -14,8 +14,8 @@ const SchemaVersion = "hardline.findings/v1"
 // The JSON document is built from types of its own rather than by encoding
 // finding.Finding directly: the wire format is a public contract and must
 // not move when someone edits a struct tag in another package. Every field
-// is always present (no omitempty) except "suppressed", so consumers can
-// rely on the shape.
+// is always present (no omitempty) except "suppressed", "image" and
+// "secret" on a finding, so consumers can rely on the shape.
 type jsonDoc struct {
 	SchemaVersion string        `json:"schema_version"`
 	Tool          jsonTool      `json:"tool"`
@@ -89,6 +89,15 @@ type jsonFinding struct {
 	Fingerprint string           `json:"fingerprint"`
 	Suppressed  *jsonSuppression `json:"suppressed,omitempty"`
 	Image       *jsonImage       `json:"image,omitempty"`
+	Secret      *jsonSecret      `json:"secret,omitempty"`
+}
+
+// jsonSecret names the secret value a finding is about; the value itself
+// never leaves hardline.
+type jsonSecret struct {
+	Fingerprint string `json:"fingerprint"`
+	Rule        string `json:"rule"`
+	Masked      string `json:"masked"`
 }
 
 type jsonImage struct {
@@ -183,6 +192,10 @@ func writeJSON(buf *bytes.Buffer, run *Run) error {
 			// deliberately.
 			ji := jsonImage(*im)
 			jf.Image = &ji
+		}
+		if sr := f.Secret; sr != nil {
+			js := jsonSecret(*sr)
+			jf.Secret = &js
 		}
 		doc.Findings = append(doc.Findings, jf)
 	}

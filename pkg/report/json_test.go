@@ -156,3 +156,62 @@ func TestJSONMatchesSchema(t *testing.T) {
 		})
 	}
 }
+
+// A finding about one secret value carries the secret's fingerprint and
+// detector rule (never the value) in JSON and SARIF, and an allowlist
+// suppression renders like any other.
+func TestSecretRefInJSONAndSARIF(t *testing.T) {
+	run := sampleRun()
+	run.Findings = append(run.Findings, finding.Finding{
+		RuleID: "HL1007", RuleName: "secret-in-env-or-arg", Severity: finding.Critical, Tags: []string{"secrets"},
+		Message: "GitHub token: ghp_…(40 chars) hard-coded in ENV GITHUB_TOKEN", File: "Dockerfile",
+		Location: finding.Location{StartLine: 2, StartColumn: 5, EndLine: 2, EndColumn: 20}, Stage: 0, Fingerprint: "fp-secret",
+		Secret:     &finding.SecretRef{Fingerprint: "3f2a9c0d1e7b4a55", Rule: "github-pat", Masked: "ghp_…(40 chars)"},
+		Suppressed: &finding.Suppression{Kind: "allowlist", Reason: "rotated test key", Source: ".hardline.yaml:14"},
+	})
+	out := render(t, "json", run, Options{})
+	if err := validateAgainst(t, compileSchema(t, findingsSchema), out); err != nil {
+		t.Fatalf("output violates docs/schema/findings.v1.json: %v\n%s", err, out)
+	}
+	doc := decode(t, out)
+	var got map[string]any
+	for _, f := range at(t, doc, "findings").([]any) {
+		if at(t, f, "rule_id") == "HL1007" {
+			got = f.(map[string]any)
+		} else if has(f, "secret") {
+			t.Errorf("%v has a secret object", at(t, f, "rule_id"))
+		}
+	}
+	if got == nil {
+		t.Fatal("HL1007 finding missing")
+	}
+	if at(t, got, "secret", "fingerprint") != "3f2a9c0d1e7b4a55" || at(t, got, "secret", "rule") != "github-pat" ||
+		at(t, got, "secret", "masked") != "ghp_…(40 chars)" {
+		t.Errorf("secret = %v", at(t, got, "secret"))
+	}
+	if at(t, got, "suppressed", "kind") != "allowlist" || at(t, got, "suppressed", "source") != ".hardline.yaml:14" {
+		t.Errorf("suppressed = %v", at(t, got, "suppressed"))
+	}
+
+	sarif := decode(t, render(t, "sarif", run, Options{}))
+	var res any
+	for _, r := range at(t, sarif, "runs", 0, "results").([]any) {
+		if at(t, r, "ruleId") == "HL1007" {
+			res = r
+		}
+	}
+	if res == nil {
+		t.Fatal("HL1007 result missing from SARIF")
+	}
+	if at(t, res, "properties", "secretFingerprint") != "3f2a9c0d1e7b4a55" || at(t, res, "properties", "secretRule") != "github-pat" {
+		t.Errorf("SARIF properties = %v", at(t, res, "properties"))
+	}
+	if at(t, res, "suppressions", 0, "kind") != "external" || at(t, res, "suppressions", 0, "properties", "hardlineKind") != "allowlist" ||
+		at(t, res, "suppressions", 0, "justification") != "rotated test key" {
+		t.Errorf("SARIF suppression = %v", at(t, res, "suppressions"))
+	}
+	// The text report shows the reason like any other suppression.
+	if txt := render(t, "text", run, Options{Verbose: true}); !strings.Contains(txt, "(suppressed: rotated test key)") {
+		t.Errorf("text report does not show the allowlist reason:\n%s", txt)
+	}
+}

@@ -268,6 +268,13 @@ func sarifResult(f finding.Finding, ruleIndex int) *sarif.Result {
 			props.Add("origin", im.Origin)
 		}
 	}
+	if sr := f.Secret; sr != nil {
+		// What secrets.allow in .hardline.yaml names; never the value.
+		props.Add("secretFingerprint", sr.Fingerprint)
+		if sr.Rule != "" {
+			props.Add("secretRule", sr.Rule)
+		}
+	}
 	res.WithProperties(props)
 
 	if sp := f.Suppressed; sp != nil {
