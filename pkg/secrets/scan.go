@@ -420,3 +420,22 @@ func asciiLower(s string) string {
 	}
 	return string(b)
 }
+
+// RuleIDs returns the ids of every rule the detector can report (the
+// gitleaks rule set, hardline's text rules and its context rules), sorted,
+// so that configuration naming a rule can be checked for typos.
+func (d *Detector) RuleIDs() []string {
+	seen := map[string]bool{}
+	for _, r := range d.ruleSet().rules {
+		seen[r.id] = true
+	}
+	for _, r := range []*rule{ruleAssignment, ruleCLIPassword, ruleCLIHeader, ruleCLIOption, ruleNPMConfig} {
+		seen[r.id] = true
+	}
+	out := make([]string, 0, len(seen))
+	for id := range seen {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
