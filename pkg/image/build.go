@@ -25,13 +25,23 @@ type Options struct {
 	// MaxFileBytes caps how much of one file is read for content checks
 	// (0: walk.DefaultMaxFileBytes).
 	MaxFileBytes int64
-	// Workers bounds concurrent layer reads (0: GOMAXPROCS).
+	// Workers bounds concurrent layer reads, and the goroutines that scan
+	// file content for secrets (0: GOMAXPROCS).
 	Workers int
 	// Dockerfile, when set, is the Dockerfile the image was built from;
 	// history entries are matched to its instructions.
 	Dockerfile *dockerfile.Document
 	// Secrets is the detector (nil: secrets.Default()).
 	Secrets *secrets.Detector
+	// NoFileSecrets turns off scanning the content of every file for
+	// secrets; well-known credential files (SSH keys, .npmrc, kubeconfig
+	// …) are still checked.
+	NoFileSecrets bool
+	// SkipPaths are doublestar globs of absolute paths whose content is not
+	// checked for secrets, by the content scan nor as credential files.
+	// nil means DefaultSkipPaths; an empty, non-nil list checks every path.
+	// To add patterns, append to DefaultSkipPaths.
+	SkipPaths []string
 }
 
 // maxListed bounds the skipped-content list carried in the document; the
@@ -45,10 +55,39 @@ func Build(ctx context.Context, img *source.Image, opts Options) (*Document, err
 		workers = runtime.GOMAXPROCS(0)
 	}
 	b := newBuilder(img, opts)
-	layers, err := source.ReadLayers(ctx, img, workers, func(ctx context.Context, l source.Layer, r io.Reader) (*walk.Layer, error) {
-		return walk.ReadLayer(ctx, l.Index, r, walk.Options{Capture: capture, MaxFileBytes: opts.MaxFileBytes, ELF: true})
-	})
+	b.skipPatterns = opts.SkipPaths
+	if b.skipPatterns == nil {
+		b.skipPatterns = DefaultSkipPaths
+	}
+	skip, err := compileSkipPaths(b.skipPatterns)
 	if err != nil {
+		return nil, err
+	}
+	b.skip = skip
+	if !opts.NoFileSecrets {
+		b.pool = newScanPool(ctx, b.baseDet, skip, workers)
+		defer b.pool.close()
+	}
+	layers, err := source.ReadLayers(ctx, img, workers, func(ctx context.Context, l source.Layer, r io.Reader) (*walk.Layer, error) {
+		wo := walk.Options{Capture: capture, MaxFileBytes: opts.MaxFileBytes, ELF: true}
+		var ls *layerScan
+		if b.pool != nil {
+			ls = b.pool.layer()
+			wo.Scan = ls
+		}
+		wl, err := walk.ReadLayer(ctx, l.Index, r, wo)
+		if err == nil && ls != nil {
+			b.pool.done(wl, ls)
+		}
+		return wl, err
+	})
+	if b.pool != nil {
+		b.pool.close() // every queued file scanned
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	// Single-pass sources may not know a layer's position while reading it;
@@ -69,12 +108,18 @@ func Build(ctx context.Context, img *source.Image, opts Options) (*Document, err
 }
 
 type builder struct {
-	img    *source.Image
-	opts   Options
-	det    *secrets.Detector
-	doc    *Document
-	layers []*walk.Layer
-	view   *walk.View
+	img     *source.Image
+	opts    Options
+	baseDet *secrets.Detector // without a collector, for the scan workers
+	det     *secrets.Detector
+	chk     checker // credential-file checks collecting into collected
+	// pool scans file content while layers are read (nil: turned off).
+	pool         *scanPool
+	skip         *pathMatcher // paths not checked for secrets
+	skipPatterns []string
+	doc          *Document
+	layers       []*walk.Layer
+	view         *walk.View
 
 	collected []string          // exact secret values seen by the detector
 	redact    map[string]bool   // all exact secret values
@@ -90,7 +135,9 @@ func newBuilder(img *source.Image, opts Options) *builder {
 	if det == nil {
 		det = secrets.Default()
 	}
+	b.baseDet = det
 	b.det = det.WithCollector(func(v string) { b.collected = append(b.collected, v) })
+	b.chk = checker{det: b.det, collect: func(v string) { b.collected = append(b.collected, v) }}
 	b.doc = &Document{
 		SchemaVersion:   SchemaVersion,
 		Kind:            "image",
@@ -148,6 +195,8 @@ func (b *builder) build() {
 	b.wheels()
 	b.permissions()
 	b.credentialFiles()
+	b.fileSecrets()
+	b.scanFacts()
 	b.skipped()
 	if b.opts.Dockerfile != nil {
 		correlate(b.doc, b.opts.Dockerfile)

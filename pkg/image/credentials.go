@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -22,6 +23,32 @@ const maxCredentialFile = 1 << 20
 var sshKeyNames = map[string]bool{
 	"id_rsa": true, "id_dsa": true, "id_ecdsa": true, "id_ed25519": true,
 	"id_ecdsa_sk": true, "id_ed25519_sk": true, "identity": true,
+}
+
+// serviceAccountName matches the names service-account keys are saved
+// under (any other .json holding one is found by its content).
+var serviceAccountName = regexp.MustCompile(`^service[-_]?account.*\.json$`)
+
+// kubeconfigPath: ~/.kube/config, files named kubeconfig or *.kubeconfig,
+// and kubeadm's /etc/kubernetes/*.conf (admin.conf holds a client key).
+func kubeconfigPath(p, base string) bool {
+	return strings.HasSuffix(p, "/.kube/config") || base == "kubeconfig" || strings.HasSuffix(base, ".kubeconfig") ||
+		strings.HasPrefix(p, "/etc/kubernetes/") && path.Dir(p) == "/etc/kubernetes" && path.Ext(base) == ".conf"
+}
+
+// isDotenvName reports .env files (.env, .env.production, app.env) that
+// are not templates (.env.example, .env.sample …).
+func isDotenvName(base string) bool {
+	if base != ".env" && !strings.HasPrefix(base, ".env.") && (!strings.HasSuffix(base, ".env") || len(base) == len(".env")) {
+		return false
+	}
+	l := strings.ToLower(base)
+	for _, t := range []string{"example", "sample", "template", "dist", "default", "tpl", "schema"} {
+		if strings.Contains(l, t) {
+			return false
+		}
+	}
+	return true
 }
 
 // credentialKind classifies a path as a well-known credential file, or "".
@@ -42,6 +69,16 @@ func credentialKind(p string) string {
 		return "netrc"
 	case base == ".pypirc":
 		return "pypirc"
+	case kubeconfigPath(p, base):
+		return "kubeconfig"
+	case strings.Contains(p, "/gcloud/") && (base == "application_default_credentials.json" || base == "adc.json" && strings.Contains(p, "/legacy_credentials/")):
+		return "gcloud-credentials"
+	case strings.Contains(p, "/.azure/") && (base == "accessTokens.json" || base == "msal_token_cache.json" || base == "service_principal_entries.json"):
+		return "azure-credentials"
+	case serviceAccountName.MatchString(strings.ToLower(base)):
+		return "gcp-service-account"
+	case isDotenvName(base):
+		return "dotenv"
 	}
 	switch path.Ext(base) {
 	case ".pem", ".key", ".p8":
@@ -51,38 +88,58 @@ func credentialKind(p string) string {
 }
 
 // credentialFiles checks every captured credential file of every layer,
-// hidden ones included: a key deleted by a later layer still ships.
+// hidden ones included: a key deleted by a later layer still ships. Files
+// the content scan recognised as credentials (a service-account key under
+// any name) join them.
 func (b *builder) credentialFiles() {
+	seen := map[string]bool{}
+	add := func(e *walk.Entry, layer int, kind string, m *secrets.Match, vals []string) {
+		k := fmt.Sprintf("%d\x00%s", layer, e.Path)
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		removed := -1
+		if by, ok := b.hiddenBy[e]; ok {
+			removed = by
+		}
+		pkg := b.owner[e.Path]
+		b.doc.CredentialFiles = append(b.doc.CredentialFiles, CredentialFile{
+			Path: e.Path, Kind: kind, Layer: layer, RemovedIn: removed, Package: pkg, Secret: *m,
+		})
+		b.addSecret(Secret{Match: *m, Source: "file", Path: e.Path, History: -1, Layer: layer, RemovedIn: removed, Package: pkg}, vals)
+	}
+	done := map[*walk.Layer]bool{}
 	for _, l := range b.layers {
+		if done[l] {
+			continue // layers with the same diff_id are read once
+		}
+		done[l] = true
 		for _, e := range l.Entries {
 			if e.Type != walk.File {
 				continue
 			}
 			kind := credentialKind(e.Path)
-			if kind == "" {
+			if kind == "" || b.skip != nil && b.skip.match(e.Path) {
 				continue
 			}
 			if e.Size > maxCredentialFile {
-				b.doc.Skipped = append(b.doc.Skipped, Skipped{Path: e.Path, Layer: e.Layer, Reason: fmt.Sprintf("named like a credential file (%s) but larger than %d bytes; not checked", kind, maxCredentialFile)})
+				b.doc.Skipped = append(b.doc.Skipped, Skipped{Path: e.Path, Layer: l.Index, Reason: fmt.Sprintf("named like a credential file (%s) but larger than %d bytes; not checked", kind, maxCredentialFile)})
 				continue
 			}
 			if e.Content == nil {
 				continue
 			}
-			m := b.checkCredential(kind, e.Content)
+			m := b.chk.check(kind, e.Content)
 			vals := b.take()
 			if m == nil {
 				continue
 			}
-			removed := -1
-			if by, ok := b.hiddenBy[e]; ok {
-				removed = by
-			}
-			b.doc.CredentialFiles = append(b.doc.CredentialFiles, CredentialFile{
-				Path: e.Path, Kind: kind, Layer: e.Layer, RemovedIn: removed, Package: b.owner[e.Path], Secret: *m,
-			})
-			b.addSecret(Secret{Match: *m, Source: "file", Path: e.Path, History: -1, Layer: e.Layer, RemovedIn: removed}, vals)
+			add(e, l.Index, kind, m, vals)
 		}
+		b.contentCredentials(l, func(e *walk.Entry, kind string, m *secrets.Match) {
+			add(e, l.Index, kind, m, nil)
+		})
 	}
 	sort.SliceStable(b.doc.CredentialFiles, func(i, j int) bool {
 		x, y := b.doc.CredentialFiles[i], b.doc.CredentialFiles[j]
@@ -93,29 +150,49 @@ func (b *builder) credentialFiles() {
 	})
 }
 
+// checker runs the credential-file checks. det collects what the detector
+// finds; collect receives the values the checks find by themselves.
+type checker struct {
+	det     *secrets.Detector
+	collect func(string)
+}
+
 // checkCredential returns the strongest credential in a credential file,
 // or nil when it holds none (a public key, a config with only a
 // credsStore, an .npmrc that reads ${NPM_TOKEN}).
-func (b *builder) checkCredential(kind string, data []byte) *secrets.Match {
+func (c checker) check(kind string, data []byte) *secrets.Match {
 	text := string(data)
 	switch kind {
 	case "ssh-private-key", "private-key":
-		for _, m := range b.det.ScanText(text) {
+		for _, m := range c.det.ScanText(text) {
 			if strings.Contains(m.Rule, "private-key") {
 				return &m
 			}
 		}
 		return nil
 	case "docker-config-auth":
-		return b.dockerAuth(data)
+		return c.dockerAuth(data)
 	case "git-credentials":
-		return b.urlCredentials(text)
+		return c.urlCredentials(text)
 	case "netrc":
-		return b.netrc(text)
+		return c.netrc(text)
+	case "kubeconfig":
+		return c.kubeconfig(data)
+	case "gcp-service-account":
+		return c.serviceAccount(data)
+	case "gcloud-credentials":
+		if m := c.jsonCredential(data, kind, "Google Cloud credentials", "refresh_token"); m != nil {
+			return m
+		}
+		return c.serviceAccount(data)
+	case "azure-credentials":
+		return c.jsonCredential(data, kind, "Azure CLI credentials", "refreshtoken", "refresh_token", "secret", "client_secret", "accesstoken", "access_token")
+	case "dotenv":
+		return c.dotenv(text)
 	}
 	// INI-like files (.aws/credentials, .npmrc, .pypirc): a provider token
 	// anywhere, else a credential-named key with a real value.
-	if ms := b.det.ScanText(text); len(ms) > 0 {
+	if ms := c.det.ScanText(text); len(ms) > 0 {
 		return &ms[0]
 	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -142,11 +219,11 @@ func (b *builder) checkCredential(kind string, data []byte) *secrets.Match {
 		}
 		lk := strings.ToLower(key)
 		if lk == "_authtoken" || lk == "_auth" || lk == "_password" || lk == "password" || lk == "aws_secret_access_key" || lk == "aws_session_token" {
-			if m := b.det.CheckValue(key, v); m != nil {
+			if m := c.det.CheckValue(key, v); m != nil {
 				return m
 			}
 			m := manualMatch(kind, "credential in "+kind, key, v)
-			b.collected = append(b.collected, v)
+			c.collect(v)
 			return &m
 		}
 	}
@@ -164,7 +241,7 @@ func manualMatch(rule, desc, key, v string) secrets.Match {
 	return secrets.Match{Rule: rule, Description: desc, Masked: secrets.Mask(v), Fingerprint: secrets.Fingerprint(v), Line: 1, Column: 1, Key: key, Confidence: "high"}
 }
 
-func (b *builder) dockerAuth(data []byte) *secrets.Match {
+func (c checker) dockerAuth(data []byte) *secrets.Match {
 	var cfg struct {
 		Auths map[string]struct {
 			Auth          string `json:"auth"`
@@ -194,7 +271,7 @@ func (b *builder) dockerAuth(data []byte) *secrets.Match {
 					continue
 				}
 			}
-			b.collected = append(b.collected, v)
+			c.collect(v)
 			m := manualMatch("docker-config-auth", "Docker registry credentials", h, v)
 			return &m
 		}
@@ -202,14 +279,14 @@ func (b *builder) dockerAuth(data []byte) *secrets.Match {
 	return nil
 }
 
-func (b *builder) urlCredentials(text string) *secrets.Match {
+func (c checker) urlCredentials(text string) *secrets.Match {
 	for _, line := range strings.Split(text, "\n") {
 		u, err := url.Parse(strings.TrimSpace(line))
 		if err != nil || u.User == nil {
 			continue
 		}
 		if pw, ok := u.User.Password(); ok && pw != "" && !placeholder(pw) {
-			b.collected = append(b.collected, pw)
+			c.collect(pw)
 			m := manualMatch("git-credentials", "Git credential store entry", u.Host, pw)
 			return &m
 		}
@@ -217,7 +294,7 @@ func (b *builder) urlCredentials(text string) *secrets.Match {
 	return nil
 }
 
-func (b *builder) netrc(text string) *secrets.Match {
+func (c checker) netrc(text string) *secrets.Match {
 	words := strings.Fields(text)
 	host := ""
 	for i := 0; i+1 < len(words); i++ {
@@ -229,7 +306,7 @@ func (b *builder) netrc(text string) *secrets.Match {
 			if placeholder(pw) {
 				continue
 			}
-			b.collected = append(b.collected, pw)
+			c.collect(pw)
 			m := manualMatch("netrc", ".netrc password", host, pw)
 			return &m
 		}

@@ -61,8 +61,12 @@ type Document struct {
 	// in any layer, including files deleted or replaced by a later layer.
 	CredentialFiles []CredentialFile `json:"credential_files"`
 	// Secrets are credentials found in the config, the history and files
-	// (values masked).
+	// (values masked). File secrets come from well-known credential files
+	// and from scanning the content of every text file of every layer.
 	Secrets []Secret `json:"secrets"`
+	// Scan says how much file content was scanned for secrets and what was
+	// left out, so that a clean result can be told from an incomplete one.
+	Scan ContentScan `json:"scan"`
 	// Skipped lists content that was not read (over the size cap, unsafe
 	// path) so that reports can say what was not checked.
 	Skipped []Skipped `json:"skipped"`
@@ -366,10 +370,61 @@ type Secret struct {
 	Name string `json:"name,omitempty"`
 	// History is the history index for history sources (-1 otherwise).
 	History int `json:"history"`
-	// Layer and Path for file sources (-1 / "" otherwise).
-	Layer     int    `json:"layer"`
-	Path      string `json:"path,omitempty"`
-	RemovedIn int    `json:"removed_in"`
+	// Layer and Path for file sources (-1 / "" otherwise). Layer is the
+	// lowest layer whose file at Path holds the value.
+	Layer int    `json:"layer"`
+	Path  string `json:"path,omitempty"`
+	// RemovedIn is the layer that deleted or replaced the last file at Path
+	// holding the value (-1 when the squashed view still holds it).
+	RemovedIn int `json:"removed_in"`
+	// Package is set when an OS package owns the file (credential files
+	// only: other package-owned files are not reported, see
+	// ContentScan.PackageOwned).
+	Package string `json:"package,omitempty"`
+}
+
+// ContentScan summarises the secret scan of file content: every regular
+// file of every layer, deleted and replaced ones included, except binary
+// files, files under SkipPaths and bytes past the read cap.
+type ContentScan struct {
+	// Enabled is false when content scanning was turned off; well-known
+	// credential files are checked either way.
+	Enabled bool `json:"enabled"`
+	// FilesScanned is the number of text files whose content was scanned.
+	FilesScanned int `json:"files_scanned"`
+	// BytesScanned is the content scanned, in bytes.
+	BytesScanned int64 `json:"bytes_scanned"`
+	// BinarySkipped is the number of files not scanned because their first
+	// 8 KiB look binary: NUL bytes, invalid UTF-8, or the signature of an
+	// executable, image, archive or compiled-code format.
+	BinarySkipped int `json:"binary_skipped"`
+	// BinaryBytes is the total size of the BinarySkipped files.
+	BinaryBytes int64 `json:"binary_bytes"`
+	// PathSkipped is the number of files not scanned because they are under
+	// SkipPaths (documentation, runtime sources and test suites, CA bundles
+	// …).
+	PathSkipped int `json:"path_skipped"`
+	// PathSkippedBytes is the total size of the PathSkipped files.
+	PathSkippedBytes int64 `json:"path_skipped_bytes"`
+	// Truncated is the number of files larger than the read cap, of which
+	// only the start was scanned (each is also listed in skipped).
+	Truncated int `json:"truncated"`
+	// TruncatedBytes is the content past the read cap, not scanned.
+	TruncatedBytes int64 `json:"truncated_bytes"`
+	// Secrets is the number of file secrets the content scan reported.
+	Secrets int `json:"secrets"`
+	// PackageOwned is the number of values found in files an OS package
+	// owns, which are not reported.
+	PackageOwned int `json:"package_owned"`
+	// Filtered is the number of context-based (medium-confidence) matches
+	// not reported because their surroundings read as code or prose rather
+	// than a credential: an expression in program source, a constant name,
+	// a value that names a credential, a pagination token.
+	Filtered int `json:"filtered"`
+	// SkipPaths are the skip patterns in force: doublestar globs on absolute
+	// paths, "*" within a path element, "**" across elements. They apply to
+	// credential files too.
+	SkipPaths []string `json:"skip_paths"`
 }
 
 // Skipped is content that was not read.

@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hardline-dev/hardline/pkg/image/elfinfo"
 )
@@ -93,7 +94,41 @@ type Layer struct {
 	// Count is the number of tar entries, whiteouts included.
 	Count   int
 	Skipped []Skip
+	// Scan counts what Options.Scan was offered and what was left out.
+	Scan ScanStats
 }
+
+// ScanStats counts the content scan of one layer (Options.Scan).
+type ScanStats struct {
+	// Files and Bytes are the text files passed to Scanner.Scan and the
+	// bytes passed.
+	Files int
+	Bytes int64
+	// Binary and BinaryBytes are wanted files not passed because their
+	// start looks binary (see LooksBinary), and their sizes.
+	Binary      int
+	BinaryBytes int64
+	// Truncated files were longer than the read cap: only their first
+	// MaxFileBytes were passed; TruncatedBytes is what was left unread.
+	Truncated      int
+	TruncatedBytes int64
+}
+
+// Scanner is offered file content while ReadLayer streams a layer, so that
+// content checks need no second pass and keep nothing. Its methods are
+// called from ReadLayer's goroutine, one file at a time, in stream order.
+type Scanner interface {
+	// Want reports whether the content of the regular file at path
+	// (absolute, clean) of size bytes should be scanned.
+	Want(path string, size int64) bool
+	// Scan receives the first min(size, MaxFileBytes) bytes of a wanted file
+	// whose first SniffBytes do not look binary; truncated says the file is
+	// longer. data is only valid during the call: ReadLayer reuses it.
+	Scan(e *Entry, data []byte, truncated bool)
+}
+
+// SniffBytes is how much of a file's start LooksBinary judges.
+const SniffBytes = 8 << 10
 
 // Options tune ReadLayer.
 type Options struct {
@@ -106,6 +141,9 @@ type Options struct {
 	MaxEntries int
 	// ELF enables reading ELF headers of regular files.
 	ELF bool
+	// Scan, when set, is offered the content of every regular file (see
+	// Scanner); captured files are offered their captured content.
+	Scan Scanner
 }
 
 // ReadLayer reads one uncompressed layer tar stream to its end. index is the
@@ -122,7 +160,7 @@ func ReadLayer(ctx context.Context, index int, r io.Reader, opts Options) (*Laye
 	l := &Layer{Index: index}
 	tr := tar.NewReader(r)
 	byPath := map[string]int{} // index into l.Entries, for duplicates and hardlinks
-	var peek [512]byte
+	rd := &reader{opts: opts, maxBytes: maxBytes, stats: &l.Scan}
 	for {
 		if l.Count%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -197,13 +235,14 @@ func ReadLayer(ctx context.Context, index int, r io.Reader, opts Options) (*Laye
 			e.Type = Other
 		}
 		if e.Type == File && h.Size > 0 {
-			if err := readContent(tr, e, h.Size, maxBytes, opts, peek[:]); err != nil {
+			scanned, err := rd.content(tr, e, h.Size)
+			if err != nil {
 				if isStreamError(err) {
 					return nil, fmt.Errorf("reading %s: %w", p, err)
 				}
 				l.Skipped = append(l.Skipped, Skip{Path: p, Layer: index, Reason: err.Error()})
 			}
-			if e.Truncated {
+			if e.Truncated || (scanned && h.Size > maxBytes) {
 				l.Skipped = append(l.Skipped, Skip{Path: p, Layer: index, Reason: fmt.Sprintf("larger than the %d-byte read cap; only the first %d bytes were checked", maxBytes, maxBytes)})
 			}
 		}
@@ -245,29 +284,168 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// readContent captures what opts asks for and reads ELF headers and
-// shebangs from the start of the file, consuming as little as it can.
-func readContent(tr io.Reader, e *Entry, size, maxBytes int64, opts Options, peek []byte) error {
+// reader holds what content reads of one layer share: the options and a
+// buffer reused from file to file for scanned content, so that scanning
+// allocates at most one MaxFileBytes buffer per layer being read.
+type reader struct {
+	opts     Options
+	maxBytes int64
+	stats    *ScanStats
+	peek     [512]byte
+	buf      []byte
+}
+
+// content captures what opts asks for, offers text content to the
+// scanner, and reads ELF headers and shebangs from the start of the file,
+// consuming as little as it can. scanned reports that the file was passed
+// to the scanner.
+func (rd *reader) content(tr io.Reader, e *Entry, size int64) (scanned bool, err error) {
+	opts := rd.opts
 	cr := &countingReader{r: tr}
+	want := opts.Scan != nil && opts.Scan.Want(e.Path, size)
 	if opts.Capture != nil && opts.Capture(e.Path, size) {
-		n := min(size, maxBytes)
+		n := min(size, rd.maxBytes)
 		buf := make([]byte, n)
 		if _, err := io.ReadFull(cr, buf); err != nil {
-			return streamError{err}
+			return false, streamError{err}
 		}
 		e.Content = buf
-		e.Truncated = size > maxBytes
-		return inspect(e, bytes.NewReader(buf), int64(len(buf)), buf, opts)
+		e.Truncated = size > rd.maxBytes
+		if want {
+			scanned = rd.offer(e, buf, size)
+		}
+		return scanned, inspect(e, bytes.NewReader(buf), int64(len(buf)), buf, opts)
 	}
-	k := min(int64(len(peek)), size)
-	if _, err := io.ReadFull(cr, peek[:k]); err != nil {
-		return streamError{err}
+	if want {
+		// Judge the start first: a binary is not read into the buffer,
+		// only streamed past (its ELF headers still read forward).
+		k := min(size, SniffBytes, rd.maxBytes)
+		head := rd.grow(k, 0)
+		if _, err := io.ReadFull(cr, head); err != nil {
+			return false, streamError{err}
+		}
+		if LooksBinary(head, k == size) {
+			rd.stats.Binary++
+			rd.stats.BinaryBytes += size
+			err := inspect(e, io.MultiReader(bytes.NewReader(head), cr), size, head, opts)
+			if cr.err != nil {
+				return false, streamError{cr.err}
+			}
+			return false, err
+		}
+		n := min(size, rd.maxBytes)
+		data := rd.grow(n, k)
+		if _, err := io.ReadFull(cr, data[k:]); err != nil {
+			return false, streamError{err}
+		}
+		rd.count(n, size)
+		opts.Scan.Scan(e, data, size > n)
+		return true, inspect(e, bytes.NewReader(data), n, data, opts)
 	}
-	err := inspect(e, io.MultiReader(bytes.NewReader(peek[:k]), cr), size, peek[:k], opts)
+	k := min(int64(len(rd.peek)), size)
+	if _, err := io.ReadFull(cr, rd.peek[:k]); err != nil {
+		return false, streamError{err}
+	}
+	err = inspect(e, io.MultiReader(bytes.NewReader(rd.peek[:k]), cr), size, rd.peek[:k], opts)
 	if cr.err != nil {
-		return streamError{cr.err}
+		return false, streamError{cr.err}
 	}
-	return err
+	return false, err
+}
+
+// offer passes captured content to the scanner unless it looks binary.
+func (rd *reader) offer(e *Entry, data []byte, size int64) bool {
+	head := data[:min(len(data), SniffBytes)]
+	if LooksBinary(head, int64(len(head)) == size) {
+		rd.stats.Binary++
+		rd.stats.BinaryBytes += size
+		return false
+	}
+	rd.count(int64(len(data)), size)
+	rd.opts.Scan.Scan(e, data, size > int64(len(data)))
+	return true
+}
+
+func (rd *reader) count(n, size int64) {
+	rd.stats.Files++
+	rd.stats.Bytes += n
+	if size > n {
+		rd.stats.Truncated++
+		rd.stats.TruncatedBytes += size - n
+	}
+}
+
+// grow returns the reusable buffer resized to n bytes; its first keep
+// bytes are preserved.
+func (rd *reader) grow(n, keep int64) []byte {
+	if int64(len(rd.buf)) < n {
+		nb := make([]byte, max(n, min(2*int64(len(rd.buf)), rd.maxBytes)))
+		copy(nb, rd.buf[:keep])
+		rd.buf = nb
+	}
+	return rd.buf[:n]
+}
+
+// LooksBinary reports whether a file that starts with head is binary
+// rather than text: a NUL byte, invalid UTF-8 (a rune cut at the end of an
+// incomplete head excepted), or the signature of a compiled, compressed or
+// image format whose first bytes happen to be text (gzip, zip and jar,
+// Java class files, compiled Python, PNG, JPEG, GIF, PDF, WebAssembly, …).
+// complete says head is the whole file.
+func LooksBinary(head []byte, complete bool) bool {
+	if len(head) == 0 {
+		return false
+	}
+	for _, m := range binaryMagic {
+		if bytes.HasPrefix(head, m) {
+			return true
+		}
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return true // compiled Python (.pyc), ICO, most executables and archives
+	}
+	if !complete {
+		head = trimPartialRune(head)
+	}
+	return !utf8.Valid(head)
+}
+
+// binaryMagic are signatures of binary formats, for the files whose first
+// bytes could pass the NUL and UTF-8 checks.
+var binaryMagic = [][]byte{
+	[]byte("\x7fELF"),
+	[]byte("\x1f\x8b"),         // gzip
+	[]byte("PK\x03\x04"),       // zip, jar, wheel, apk
+	[]byte("\xca\xfe\xba\xbe"), // Java class, Mach-O fat
+	[]byte("\x89PNG"),          // PNG
+	[]byte("\xff\xd8\xff"),     // JPEG
+	[]byte("GIF87a"), []byte("GIF89a"),
+	[]byte("%PDF-"),
+	[]byte("\x00asm"),            // WebAssembly
+	[]byte("\xfd7zXZ\x00"),       // xz
+	[]byte("\x28\xb5\x2f\xfd"),   // zstd
+	[]byte("7z\xbc\xaf\x27\x1c"), // 7-Zip
+	[]byte("BZh91AY&SY"),         // bzip2 (block size 9, the default)
+	[]byte("!<arch>\n"),          // ar: static libraries, .deb
+	[]byte("SQLite format 3\x00"),
+	[]byte("wOFF"), []byte("wOF2"), // web fonts
+}
+
+// trimPartialRune drops an incomplete UTF-8 sequence at the end of b.
+func trimPartialRune(b []byte) []byte {
+	for i := 1; i <= utf8.UTFMax && i <= len(b); i++ {
+		c := b[len(b)-i]
+		if c < utf8.RuneSelf {
+			return b // ASCII: nothing is cut
+		}
+		if utf8.RuneStart(c) {
+			if !utf8.FullRune(b[len(b)-i:]) {
+				return b[:len(b)-i]
+			}
+			return b
+		}
+	}
+	return b
 }
 
 // inspect records the ELF headers or the shebang of a file whose first

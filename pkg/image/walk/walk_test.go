@@ -6,6 +6,7 @@ import (
 	"context"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -302,9 +303,115 @@ func FuzzReadLayer(f *testing.F) {
 		if err != nil {
 			return
 		}
+		// The scanning path, with captures off and on.
+		sc := &recScanner{got: map[string]string{}, truncated: map[string]bool{}, skip: "/skip/"}
+		for _, capture := range []func(string, int64) bool{nil, func(p string, _ int64) bool { return len(p)%2 == 0 }} {
+			if _, err := ReadLayer(context.Background(), 0, bytes.NewReader(data), Options{ELF: true, Capture: capture, Scan: sc, MaxFileBytes: 64}); err != nil {
+				t.Fatalf("the scanning read failed where the plain one did not: %v", err)
+			}
+		}
 		v := Squash([]*Layer{l, l})
 		for _, p := range v.Paths() {
 			v.Resolve(p)
 		}
 	})
+}
+
+// recScanner records what ReadLayer offers it.
+type recScanner struct {
+	skip      string
+	got       map[string]string
+	truncated map[string]bool
+}
+
+func (r *recScanner) Want(p string, _ int64) bool { return !strings.HasPrefix(p, r.skip) }
+func (r *recScanner) Scan(e *Entry, data []byte, truncated bool) {
+	r.got[e.Path] = string(data) // copied: data is reused
+	r.truncated[e.Path] = truncated
+}
+
+func TestReadLayerScan(t *testing.T) {
+	elf := "\x7fELF\x02\x01\x01\x00" + strings.Repeat("x", 100)
+	long := strings.Repeat("0123456789", 5) // 50 bytes, cap 32
+	sc := &recScanner{skip: "/usr/share/doc/", got: map[string]string{}, truncated: map[string]bool{}}
+	l := read(t, 0, Options{Scan: sc, MaxFileBytes: 32, Capture: func(p string, _ int64) bool { return p == "/etc/passwd" }, ELF: true},
+		file("etc/passwd", "root:x:0:0::/root:/bin/sh\n"),
+		exe("app/run.sh", "#!/bin/sh\necho token\n"),
+		file("app/long.txt", long),
+		exe("app/bin", elf),
+		file("app/latin1.txt", "caf\xe9 au lait"),
+		file("app/utf8.txt", "café au lait"),
+		file("app/empty", ""),
+		file("usr/share/doc/README", "docs"),
+		file("app/after.txt", "short"),
+	)
+	want := map[string]string{
+		"/etc/passwd":    "root:x:0:0::/root:/bin/sh\n",
+		"/app/run.sh":    "#!/bin/sh\necho token\n",
+		"/app/long.txt":  long[:32],
+		"/app/utf8.txt":  "café au lait",
+		"/app/after.txt": "short",
+	}
+	if len(sc.got) != len(want) {
+		t.Errorf("scanned %v, want %v", sc.got, want)
+	}
+	for p, w := range want {
+		if sc.got[p] != w {
+			t.Errorf("%s: scanned %q, want %q", p, sc.got[p], w)
+		}
+	}
+	if !sc.truncated["/app/long.txt"] || sc.truncated["/app/run.sh"] {
+		t.Errorf("truncated = %v", sc.truncated)
+	}
+	st := l.Scan
+	if st.Files != 5 || st.Binary != 2 || st.Truncated != 1 || st.TruncatedBytes != 18 || st.BinaryBytes != int64(len(elf)+len("caf\xe9 au lait")) {
+		t.Errorf("stats = %+v", st)
+	}
+	byPath := map[string]*Entry{}
+	for _, e := range l.Entries {
+		byPath[e.Path] = e
+	}
+	if byPath["/app/run.sh"].Shebang != "/bin/sh" {
+		t.Errorf("scanning lost the shebang: %+v", byPath["/app/run.sh"])
+	}
+	// The binary's headers are still read forward from the stream (this
+	// one is a stub, so reading them fails and says so).
+	if !slices.ContainsFunc(l.Skipped, func(s Skip) bool { return s.Path == "/app/bin" && strings.Contains(s.Reason, "ELF") }) {
+		t.Errorf("skipped = %+v, want the stub ELF's headers tried", l.Skipped)
+	}
+	if byPath["/app/long.txt"].Content != nil {
+		t.Error("scanned content was kept")
+	}
+	if !slices.ContainsFunc(l.Skipped, func(s Skip) bool { return s.Path == "/app/long.txt" && strings.Contains(s.Reason, "read cap") }) {
+		t.Errorf("skipped = %+v, want /app/long.txt as partly read", l.Skipped)
+	}
+}
+
+func TestLooksBinary(t *testing.T) {
+	for _, c := range []struct {
+		head     string
+		complete bool
+		want     bool
+	}{
+		{"plain text\n", true, false},
+		{"", true, false},
+		{"{\"a\": 1}", true, false},
+		{"caf\xc3\xa9", true, false},
+		{"caf\xc3", false, false}, // a rune cut by the 8 KiB window
+		{"caf\xc3", true, true},   // a file that ends mid-rune
+		{"caf\xe9 au lait", true, true},
+		{"text\x00more", true, true},
+		{"\x89PNG\r\n\x1a\n", true, true},
+		{"%PDF-1.4\n%ascii only\n", true, true},
+		{"PK\x03\x04\x14", true, true},
+		{"\xca\xfe\xba\xbe", true, true},
+		{"BZh91AY&SY", true, true},
+		{"BZh is a word", true, false},
+		{"!<arch>\n", true, true},
+		{"GIF89a", true, true},
+	} {
+		if got := LooksBinary([]byte(c.head), c.complete); got != c.want {
+			t.Errorf("LooksBinary(%q, %v) = %v, want %v", c.head, c.complete, got, c.want)
+		}
+	}
 }
