@@ -12,8 +12,9 @@
 #   hold a credential (private keys, .npmrc tokens, Docker, AWS and git
 #   credentials, .netrc, .pypirc ...), including files a later layer deleted
 #   or replaced, which still ship in the lower layer. Files owned by an OS
-#   package (test keys, example configurations) are not reported. Scanning
-#   the content of every other file for credentials is not done yet.
+#   package (test keys, example configurations) are not reported. The
+#   content of every other text file of every layer is scanned too (see
+#   docs/images.md for what is skipped): a credential in any file ships.
 # custom:
 #   id: HL1010
 #   name: credential-file-copied
@@ -179,6 +180,11 @@ kind_names := {
 	"git-credentials": "git credentials",
 	"netrc": "netrc credentials",
 	"pypirc": "PyPI credentials",
+	"dotenv": "environment file (.env)",
+	"kubeconfig": "kubeconfig",
+	"gcp-service-account": "Google Cloud service account key",
+	"gcloud-credentials": "Google Cloud CLI credentials",
+	"azure-credentials": "Azure CLI credentials",
 }
 
 kind_name(k) := n if n := kind_names[k]

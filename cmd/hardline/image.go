@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hardline-dev/hardline/pkg/finding"
+	"github.com/hardline-dev/hardline/pkg/image"
 	"github.com/hardline-dev/hardline/pkg/image/source"
 	"github.com/hardline-dev/hardline/pkg/lint"
 	"github.com/hardline-dev/hardline/pkg/policy"
@@ -26,6 +27,8 @@ type imageFlags struct {
 	maxFileBytes string
 	ignoreBase   bool
 	verify       bool
+	noFileScan   bool
+	secretSkip   []string
 }
 
 func newImageCmd(s streams) *cobra.Command {
@@ -76,6 +79,8 @@ still scanned and reported).`,
 	fl.StringArrayVar(&f.buildArgs, "build-arg", nil, "build argument used for the image, to read --dockerfile as it was built (NAME=value; repeatable)")
 	fl.StringVar(&f.target, "target", "", "the --target the image was built with, to read --dockerfile as it was built")
 	fl.StringVar(&f.maxFileBytes, "max-file-size", "8MiB", "read at most this much of one file for content checks; larger files are reported as partly checked")
+	fl.BoolVar(&f.noFileScan, "no-file-secrets", false, "do not scan the content of every file for secrets (well-known credential files are still checked)")
+	fl.StringArrayVar(&f.secretSkip, "secret-skip", nil, "also skip files matching this glob (absolute, doublestar, e.g. '/srv/app/testdata/**') when scanning content for secrets; repeatable; see docs/images.md for the defaults")
 	fl.BoolVar(&f.verify, "verify-layers", false, "check every layer's content against its diff_id (SHA-256 of every byte; registry blobs are always digest-checked)")
 	fl.BoolVar(&f.ignoreBase, "ignore-base", false, "with --dockerfile: report findings from the base image's layers as suppressed (inherited), so they never fail the run")
 	f.register(cmd)
@@ -100,6 +105,13 @@ func runImage(cmd *cobra.Command, s streams, f *imageFlags, args []string) error
 		if err != nil || platform.OS == "" || platform.Architecture == "" {
 			return fail(exitError, "--platform %q: want os/arch[/variant], e.g. linux/arm64", f.platform)
 		}
+	}
+	var skip []string
+	if len(f.secretSkip) > 0 {
+		if err := image.ValidateSkipPaths(f.secretSkip); err != nil {
+			return fail(exitError, "--secret-skip: %v", err)
+		}
+		skip = append(append([]string{}, image.DefaultSkipPaths...), f.secretSkip...)
 	}
 	if f.ignoreBase && f.dockerfile == "" {
 		return fail(exitError, "--ignore-base needs --dockerfile: without it hardline cannot tell base-image layers from your own")
@@ -132,6 +144,8 @@ func runImage(cmd *cobra.Command, s streams, f *imageFlags, args []string) error
 	opts := lint.ImageOptions{
 		Source:       source.Options{Platform: platform, Insecure: f.insecure, UserAgent: "hardline/" + version, VerifyLayers: f.verify},
 		MaxFileBytes: maxBytes,
+		NoFileScan:   f.noFileScan,
+		SkipPaths:    skip,
 		Dockerfile:   f.dockerfile,
 		IgnoreBase:   f.ignoreBase,
 	}

@@ -318,3 +318,18 @@ func TestImageWindowsIsNotJudged(t *testing.T) {
 		t.Errorf("want a warning and no findings:\n%s", r.out)
 	}
 }
+
+func TestImageSecretScanFlags(t *testing.T) {
+	dir := workdir(t)
+	refs := imageInputs(t, dir, musllikeImage(t))
+	wantCode(t, hl(t, "image", "--no-config", "--secret-skip", "relative/path", refs["docker-archive"]), 2)
+	wantCode(t, hl(t, "image", "--no-config", "--secret-skip", "/srv/testdata/**", "--no-file-secrets", refs["docker-archive"]), 1)
+	write(t, dir, ".hardline.yaml", "secrets:\n  allow:\n    - rules: [generic-api-kee]\n      reason: typo\n")
+	r := hl(t, "image", refs["docker-archive"])
+	wantCode(t, r, 2)
+	if !strings.Contains(r.err+r.out, ".hardline.yaml:3") || !strings.Contains(r.err+r.out, "generic-api-kee") {
+		t.Errorf("unknown allow-list rule not reported at its line:\n%s", r)
+	}
+	write(t, dir, ".hardline.yaml", "secrets:\n  allow:\n    - rules: [generic-api-key, HL1007]\n      reason: fixtures\n")
+	wantCode(t, hl(t, "image", refs["docker-archive"]), 1)
+}

@@ -12,7 +12,9 @@ import (
 
 	"github.com/hardline-dev/hardline/pkg/baseimage"
 	"github.com/hardline-dev/hardline/pkg/config"
+	"github.com/hardline-dev/hardline/pkg/image"
 	"github.com/hardline-dev/hardline/pkg/policy"
+	"github.com/hardline-dev/hardline/pkg/secrets"
 )
 
 // commonFlags are shared by every command that evaluates rules.
@@ -87,6 +89,18 @@ func (c *commonFlags) engine(ctx context.Context, cfg *config.Config, compilers 
 		if ref != "*" && !known[strings.ToLower(ref)] {
 			unknown = append(unknown, ref)
 		}
+	}
+	// secrets.allow may also name detector rules; a typo there would
+	// silently allow nothing, so it is checked the same way.
+	detector := map[string]bool{}
+	for _, id := range append(secrets.Default().RuleIDs(), image.SecretRuleIDs()...) {
+		detector[strings.ToLower(id)] = true
+	}
+	if err := cfg.UnknownSecretAllowRule(func(r string) bool {
+		r = strings.ToLower(r)
+		return known[r] || detector[r]
+	}); err != nil {
+		return nil, fail(exitError, "%v", err)
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)

@@ -313,3 +313,14 @@ func (c checker) netrc(text string) *secrets.Match {
 	}
 	return nil
 }
+
+// SecretRuleIDs are the detector rule names image facts give to credentials
+// found in well-known files (besides pkg/secrets' own rules), so that
+// configuration naming them can be checked.
+func SecretRuleIDs() []string {
+	return []string{
+		"ssh-private-key", "private-key", "aws-credentials", "npmrc-token", "docker-config-auth",
+		"git-credentials", "netrc", "pypirc", "kubeconfig", "kubeconfig-client-key", "kubeconfig-credential",
+		"gcloud-credentials", "azure-credentials", "gcp-service-account", "gcp-service-account-key", "dotenv",
+	}
+}

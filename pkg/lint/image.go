@@ -30,6 +30,10 @@ type ImageOptions struct {
 	IgnoreBase bool
 	// Workers bounds concurrent layer reads (0: GOMAXPROCS).
 	Workers int
+	// NoFileScan turns off scanning file content for secrets; SkipPaths
+	// replaces the default skip list when non-nil (see image.Options).
+	NoFileScan bool
+	SkipPaths  []string
 }
 
 // ImageResult is the outcome for one image.
@@ -88,7 +92,7 @@ func (l *Linter) LintImage(ctx context.Context, ref string, opts ImageOptions) (
 	}
 	defer img.Close()
 	ir.File = img.Name
-	doc, err := image.Build(ctx, img, image.Options{MaxFileBytes: opts.MaxFileBytes, Workers: opts.Workers, Dockerfile: df})
+	doc, err := image.Build(ctx, img, image.Options{MaxFileBytes: opts.MaxFileBytes, Workers: opts.Workers, Dockerfile: df, NoFileSecrets: opts.NoFileScan, SkipPaths: opts.SkipPaths})
 	if err != nil {
 		ir.Errors = append(ir.Errors, InputError{File: img.Name, Message: redact(trimRef(err.Error(), ref))})
 		return ir
