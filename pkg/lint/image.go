@@ -102,6 +102,13 @@ func (l *Linter) LintImage(ctx context.Context, ref string, opts ImageOptions) (
 		ir.Warnings = append(ir.Warnings, InputError{File: img.Name, Message: redactKnown(w, doc.Redactions())})
 	}
 	ir.Warnings = append(ir.Warnings, skippedWarnings(img.Name, doc.Skipped)...)
+	if sc := doc.Scan; sc.Enabled && sc.BinarySkipped+sc.PathSkipped+sc.Truncated > 0 {
+		// Say how much content the secret scan did not read, so that no
+		// secret findings is not mistaken for a full search.
+		ir.Warnings = append(ir.Warnings, InputError{File: img.Name, Message: fmt.Sprintf(
+			"secret scan read %d text files (%s); not scanned: %d binary files (%s), %d files under skip paths (%s), %d files past --max-file-size (%s)",
+			sc.FilesScanned, mb(sc.BytesScanned), sc.BinarySkipped, mb(sc.BinaryBytes), sc.PathSkipped, mb(sc.PathSkippedBytes), sc.Truncated, mb(sc.TruncatedBytes))})
+	}
 	if doc.Image.OS == "windows" {
 		// The image checks are about Linux: users, ELF, package databases.
 		// Saying nothing would read as a clean bill of health.
@@ -218,6 +225,8 @@ func imageSecret(doc *image.Document, r policy.Result, ref *finding.ImageRef) *f
 	}
 	return pickSecret(cands)
 }
+
+func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
 
 // maxSkippedShown bounds the per-file "not fully checked" warnings; the
 // rest are counted.
