@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
+	"sort"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/spf13/cobra"
@@ -12,6 +14,7 @@ import (
 	"github.com/hardline-dev/hardline/pkg/image"
 	"github.com/hardline-dev/hardline/pkg/image/source"
 	"github.com/hardline-dev/hardline/pkg/lint"
+	"github.com/hardline-dev/hardline/pkg/secrets"
 )
 
 // The facts command prints the Rego input document, which is what custom
@@ -47,9 +50,11 @@ func newFactsDockerfileCmd(s streams) *cobra.Command {
 			}
 			doc, err := dockerfile.Parse(lint.DisplayPath(args[0]), src, dockerfile.Options{BuildArgs: ba, Target: target, BaseImages: baseimage.Default()})
 			if err != nil {
-				return fail(exitError, "%v", err)
+				return fail(exitError, "%s", lint.Redact(err.Error(), nil))
 			}
-			return printJSON(s, doc)
+			// The Dockerfile document keeps instruction text as written
+			// (rules need it); what is printed is masked.
+			return printJSON(s, doc, append(doc.Redactions(), buildArgSecrets(ba)...)...)
 		},
 	}
 	cmd.Flags().StringArrayVar(&buildArgs, "build-arg", nil, "set a build-time variable (NAME=value or NAME; repeatable)")
@@ -101,7 +106,7 @@ func newFactsImageCmd(s streams) *cobra.Command {
 			if err != nil {
 				return fail(exitError, "%s: %v", img.Name, err)
 			}
-			return printJSON(s, doc)
+			return printJSON(s, doc, doc.Redactions()...)
 		},
 	}
 	f := cmd.Flags()
@@ -114,11 +119,46 @@ func newFactsImageCmd(s streams) *cobra.Command {
 	return cmd
 }
 
-func printJSON(s streams, v any) error {
-	enc := json.NewEncoder(s.out)
+// buildArgSecrets returns --build-arg names and values the detector takes
+// for credentials: the document lists build arguments as given, including
+// ones the Dockerfile never declares (and so never judged), longest first.
+func buildArgSecrets(ba map[string]string) []string {
+	det := secrets.Default()
+	var out []string
+	for k, v := range ba {
+		if det.CheckValue(k, v) != nil || len(det.ScanText(v)) > 0 {
+			out = append(out, v)
+		}
+		if len(det.ScanText(k)) > 0 {
+			out = append(out, k)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) || len(out[i]) == len(out[j]) && out[i] < out[j] })
+	return out
+}
+
+// printJSON writes v as indented JSON with every exact secret value (as
+// JSON encodes it) replaced by its masked form.
+func printJSON(s streams, v any, redact ...string) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
+		return fail(exitError, "writing JSON: %v", err)
+	}
+	out := buf.Bytes()
+	redact = append([]string(nil), redact...)
+	sort.SliceStable(redact, func(i, j int) bool { return len(redact[i]) > len(redact[j]) })
+	for _, r := range redact {
+		raw, err := json.Marshal(r)
+		if err != nil || len(raw) < 3 {
+			continue
+		}
+		masked, _ := json.Marshal(secrets.Mask(r))
+		out = bytes.ReplaceAll(out, raw[1:len(raw)-1], masked[1:len(masked)-1])
+	}
+	if _, err := s.out.Write(out); err != nil {
 		return fail(exitError, "writing JSON: %v", err)
 	}
 	return nil

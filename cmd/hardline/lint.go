@@ -260,7 +260,8 @@ func parseBuildArgs(list []string) (map[string]string, error) {
 	for _, ba := range list {
 		k, v, ok := strings.Cut(ba, "=")
 		if k == "" {
-			return nil, fail(exitError, "--build-arg %q: want NAME=value or NAME", ba)
+			// The value may be a credential: never echo it.
+			return nil, fail(exitError, "--build-arg with an empty name (%q): want NAME=value or NAME", secrets.Mask(v))
 		}
 		if !ok {
 			if v, ok = os.LookupEnv(k); !ok {

@@ -404,6 +404,30 @@ func (b *builder) finishSecrets() {
 		}
 		return x < y
 	})
+	// A value found in one place (a --password=... in Entrypoint) may be
+	// recorded elsewhere too (the ENTRYPOINT history entry): mask every
+	// value everywhere text is carried.
+	vals := b.doc.redactions
+	for i := range b.doc.History {
+		b.doc.History[i].CreatedBy = maskAll(b.doc.History[i].CreatedBy, vals)
+	}
+	c := &b.doc.Config
+	for _, list := range [][]string{c.Entrypoint, c.Cmd, c.Shell} {
+		for i := range list {
+			list[i] = maskAll(list[i], vals)
+		}
+	}
+	if c.Healthcheck != nil {
+		for i := range c.Healthcheck.Test {
+			c.Healthcheck.Test[i] = maskAll(c.Healthcheck.Test[i], vals)
+		}
+	}
+	for i := range c.Env {
+		c.Env[i].Value = maskAll(c.Env[i].Value, vals)
+	}
+	for k, v := range c.Labels {
+		c.Labels[k] = maskAll(v, vals)
+	}
 }
 
 // resolved returns the regular file p names in the squashed view, following

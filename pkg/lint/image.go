@@ -76,7 +76,7 @@ func (l *Linter) LintImage(ctx context.Context, ref string, opts ImageOptions) (
 			}
 			return ir
 		}
-		ir.Dockerfile, ir.DockerfileSource = dfPath, src
+		ir.Dockerfile, ir.DockerfileSource = dfPath, MaskSource(src, df.Redactions())
 		var probs []suppress.Problem
 		dirs, probs = suppress.Parse(src, spans(df))
 		for _, p := range probs {

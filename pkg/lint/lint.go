@@ -4,6 +4,7 @@
 package lint
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -187,6 +188,10 @@ func (l *Linter) LintOne(ctx context.Context, in Input) (fr FileResult) {
 	for _, w := range doc.Warnings {
 		fr.Warnings = append(fr.Warnings, InputError{File: in.Path, Line: w.Location.StartLine, Message: redactKnown(w.Message, doc.Redactions())})
 	}
+	// Reporters show source lines; a value that is a secret only by its
+	// position (curl -u user:pw) must not come back through another rule's
+	// snippet of the same line.
+	fr.Source = MaskSource(src, doc.Redactions())
 	results, err := l.opts.Engine.Evaluate(ctx, "dockerfile", doc, l.enabled)
 	if err != nil {
 		fr.Errors = append(fr.Errors, InputError{File: in.Path, Message: err.Error()})
@@ -358,6 +363,22 @@ func redactKnown(msg string, values []string) string {
 	}
 	return redact(msg)
 }
+
+// MaskSource returns src with every exact secret value replaced by its
+// masked form (src itself when there is none).
+func MaskSource(src []byte, values []string) []byte {
+	out := src
+	for _, v := range values { // longest first
+		if v != "" && bytes.Contains(out, []byte(v)) {
+			out = bytes.ReplaceAll(out, []byte(v), []byte(secrets.Mask(v)))
+		}
+	}
+	return out
+}
+
+// Redact masks anything in msg that the secret detector recognises, and
+// the exact values given.
+func Redact(msg string, values []string) string { return redactKnown(msg, values) }
 
 // redact masks anything in msg that the secret detector recognises.
 func redact(msg string) string {
