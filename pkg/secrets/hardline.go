@@ -142,6 +142,12 @@ var gitleaksValidators = map[string]func(secret, match string) bool{
 	// gitleaks' private-key pattern accepts any 64 characters between a
 	// BEGIN and an END line, e.g. a grep for both markers in a script.
 	"private-key": func(_, m string) bool { return pemBodyOK(m) },
+	// The pattern's third alternative is any 40-hex string once
+	// "sourcegraph" appears anywhere: every SHA-1 checksum and commit of a
+	// RUN installing src-cli. Only sgp_ tokens are Sourcegraph's format; a
+	// legacy hex token assigned to a credential name is still caught by the
+	// generic rules.
+	"sourcegraph-access-token": func(s, _ string) bool { return strings.HasPrefix(strings.ToLower(s), "sgp_") },
 }
 
 // pemBodyOK requires at least 40 base64 characters (line breaks, literal
