@@ -29,6 +29,7 @@ type imageFlags struct {
 	verify       bool
 	noFileScan   bool
 	secretSkip   []string
+	noDefSkips   bool
 }
 
 func newImageCmd(s streams) *cobra.Command {
@@ -81,6 +82,7 @@ still scanned and reported).`,
 	fl.StringVar(&f.maxFileBytes, "max-file-size", "8MiB", "read at most this much of one file for content checks; larger files are reported as partly checked")
 	fl.BoolVar(&f.noFileScan, "no-file-secrets", false, "do not scan the content of every file for secrets (well-known credential files are still checked)")
 	fl.StringArrayVar(&f.secretSkip, "secret-skip", nil, "also skip files matching this glob (absolute, doublestar, e.g. '/srv/app/testdata/**') when scanning content for secrets; repeatable; see docs/images.md for the defaults")
+	fl.BoolVar(&f.noDefSkips, "no-default-secret-skips", false, "scan documentation, runtime sources, test folders and CA bundles too (the default skip paths; see docs/images.md); --secret-skip patterns still apply")
 	fl.BoolVar(&f.verify, "verify-layers", false, "check every layer's content against its diff_id (SHA-256 of every byte; registry blobs are always digest-checked)")
 	fl.BoolVar(&f.ignoreBase, "ignore-base", false, "with --dockerfile: report findings from the base image's layers as suppressed (inherited), so they never fail the run")
 	f.register(cmd)
@@ -106,11 +108,14 @@ func runImage(cmd *cobra.Command, s streams, f *imageFlags, args []string) error
 			return fail(exitError, "--platform %q: want os/arch[/variant], e.g. linux/arm64", f.platform)
 		}
 	}
-	var skip []string
-	if len(f.secretSkip) > 0 {
-		if err := image.ValidateSkipPaths(f.secretSkip); err != nil {
-			return fail(exitError, "--secret-skip: %v", err)
-		}
+	var skip []string // nil: the defaults
+	if err := image.ValidateSkipPaths(f.secretSkip); err != nil {
+		return fail(exitError, "--secret-skip: %v", err)
+	}
+	switch {
+	case f.noDefSkips:
+		skip = append([]string{}, f.secretSkip...) // non-nil, possibly empty: no defaults
+	case len(f.secretSkip) > 0:
 		skip = append(append([]string{}, image.DefaultSkipPaths...), f.secretSkip...)
 	}
 	if f.ignoreBase && f.dockerfile == "" {

@@ -324,6 +324,7 @@ func TestImageSecretScanFlags(t *testing.T) {
 	refs := imageInputs(t, dir, musllikeImage(t))
 	wantCode(t, hl(t, "image", "--no-config", "--secret-skip", "relative/path", refs["docker-archive"]), 2)
 	wantCode(t, hl(t, "image", "--no-config", "--secret-skip", "/srv/testdata/**", "--no-file-secrets", refs["docker-archive"]), 1)
+	wantCode(t, hl(t, "image", "--no-config", "--no-default-secret-skips", refs["docker-archive"]), 1)
 	write(t, dir, ".hardline.yaml", "secrets:\n  allow:\n    - rules: [generic-api-kee]\n      reason: typo\n")
 	r := hl(t, "image", refs["docker-archive"])
 	wantCode(t, r, 2)
