@@ -330,6 +330,7 @@ func (d *Detector) ScanArgv(argv []string) []Match {
 		}
 	}
 	a.npmConfig(cmd, ci)
+	a.positional(cmd, ci)
 	cands := dedupe(append(a.cands, textCands...))
 	d.emit(cands)
 	return toMatches(joined, cands)
@@ -518,4 +519,86 @@ func isAssignmentWord(w string) bool {
 		}
 	}
 	return true
+}
+
+// singleDashPassword are options spelled with one dash whose next word is
+// a password (keytool, openssl's -passin/-passout take "pass:X").
+var singleDashPassword = map[string]map[string]bool{
+	"keytool":   {"-storepass": true, "-keypass": true, "-srcstorepass": true, "-deststorepass": true, "-srckeypass": true, "-destkeypass": true},
+	"openssl":   {"-passin": true, "-passout": true, "-pass": true, "-password": true},
+	"redis-cli": {"-a": true},
+	"mongosh":   {"-p": true},
+	"mongo":     {"-p": true},
+}
+
+// positional finds passwords that tools take as a plain argument: the word
+// after an option no generic rule knows (keytool -storepass X, redis-cli
+// -a X), or an argument position (net user NAME PASS, htpasswd -b FILE
+// USER PASS, rabbitmqctl add_user USER PASS, az login -p X).
+func (a *argvScan) positional(cmd string, ci int) {
+	argv := a.argv
+	if ci >= len(argv) {
+		return
+	}
+	cmd = strings.TrimSuffix(strings.ToLower(cmd), ".exe")
+	args := argv[ci+1:]
+	at := func(k int) int { return ci + 1 + k }
+	add := func(k, off int, pw, key string) {
+		if passwordPositionOK(pw) && pw != "*" {
+			a.addWordOff(ruleCLIPassword, at(k), 0, off, pw, key)
+		}
+	}
+	if opts := singleDashPassword[cmd]; opts != nil {
+		for k := 0; k+1 < len(args); k++ {
+			if !opts[args[k]] {
+				continue
+			}
+			v, off := args[k+1], 0
+			if cmd == "openssl" {
+				p, ok := strings.CutPrefix(v, "pass:")
+				if !ok {
+					continue // env:VAR, file:path, fd:N, stdin
+				}
+				v, off = p, 5
+			}
+			add(k+1, off, v, args[k])
+		}
+	}
+	var plain []int // indexes in args of non-option words
+	for k, w := range args {
+		if !strings.HasPrefix(w, "-") && !strings.HasPrefix(w, "/") {
+			plain = append(plain, k)
+		}
+	}
+	switch cmd {
+	case "net":
+		// net user NAME PASSWORD [/ADD]; "*" prompts.
+		if len(plain) >= 3 && strings.EqualFold(args[plain[0]], "user") {
+			add(plain[2], 0, args[plain[2]], "net user")
+		}
+	case "htpasswd":
+		// -b takes the password from the command line: the last word.
+		batch := false
+		for _, w := range args {
+			if strings.HasPrefix(w, "-") && !strings.HasPrefix(w, "--") && strings.ContainsRune(w, 'b') {
+				batch = true
+			}
+		}
+		if batch && len(plain) >= 2 {
+			k := plain[len(plain)-1]
+			add(k, 0, args[k], "htpasswd -b")
+		}
+	case "rabbitmqctl":
+		if len(plain) >= 3 && (args[plain[0]] == "add_user" || args[plain[0]] == "change_password") {
+			add(plain[2], 0, args[plain[2]], "rabbitmqctl "+args[plain[0]])
+		}
+	case "az":
+		if len(plain) >= 1 && args[plain[0]] == "login" {
+			for k := 0; k+1 < len(args); k++ {
+				if args[k] == "-p" {
+					add(k+1, 0, args[k+1], "-p")
+				}
+			}
+		}
+	}
 }

@@ -93,7 +93,7 @@ func TestSourcegraphHexIsNotAToken(t *testing.T) {
 	}
 }
 
-// TestKnownPositionalPasswords: commands that take a password as a plain
+// TestPositionalPasswords: commands that take a password as a plain
 // argument are not recognised, so a hard-coded password in a RUN goes
 // unreported. Three corpus files do this (StefanScherer windows-service
 // line 2, winrm line 11, chown line 2: `net user …`). The argv-aware rule
@@ -110,7 +110,7 @@ func TestSourcegraphHexIsNotAToken(t *testing.T) {
 //	openssl … -passout pass:X | -passin pass:X | -pass pass:X | -k X (enc)
 //	redis-cli -a X      mongo|mongosh … -p X (next word)     az login … -p X
 //	rabbitmqctl add_user NAME X | change_password NAME X
-func TestKnownPositionalPasswords(t *testing.T) {
+func TestPositionalPasswords(t *testing.T) {
 	pw := "Xk9" + randFrom(alnum, 13, 21)
 	cases := [][]string{
 		{"net", "user", "John", pw, "/ADD"},
@@ -136,7 +136,6 @@ func TestKnownPositionalPasswords(t *testing.T) {
 	}
 	for _, argv := range cases {
 		t.Run(strings.Join(argv[:2], " "), func(t *testing.T) {
-			skipKnown(t, "no password position for "+argv[0]+"; see the fix above")
 			ms := Default().ScanArgv(argv)
 			if len(ms) == 0 {
 				t.Errorf("%v: the password is not reported", strings.ReplaceAll(strings.Join(argv, " "), pw, "<pw>"))
@@ -183,6 +182,28 @@ func TestKnownPasswordsPipedToLoginTools(t *testing.T) {
 	for _, text := range []string{`echo 'test:test' | chpasswd`, `echo "${USER}:${PASSWORD}" | chpasswd`} {
 		if ms := Default().ScanText(text); len(ms) > 0 {
 			t.Errorf("%q: reported %v", text, rules(ms))
+		}
+	}
+}
+
+// TestPositionalPasswordsNegatives: prompts, variables and other positions
+// are not passwords.
+func TestPositionalPasswordsNegatives(t *testing.T) {
+	for _, argv := range [][]string{
+		{"net", "user", "admin", "*", "/ADD"},
+		{"net", "user"},
+		{"net", "user", "admin", "/active:yes"},
+		{"htpasswd", "-c", "/etc/nginx/.htpasswd", "admin"},
+		{"htpasswd", "-b", "/etc/nginx/.htpasswd", "admin", "$HTPASSWD"},
+		{"openssl", "pkcs12", "-export", "-passout", "env:P12_PASS", "-out", "a.p12"},
+		{"openssl", "req", "-passin", "file:/run/secrets/key_pass"},
+		{"redis-cli", "-a", "${REDIS_PASSWORD}", "ping"},
+		{"rabbitmqctl", "add_user", "admin", "$RABBITMQ_PASS"},
+		{"rabbitmqctl", "list_users"},
+		{"keytool", "-list", "-keystore", "k.jks", "-storepass:env", "STOREPASS"},
+	} {
+		if ms := Default().ScanArgv(argv); len(ms) != 0 {
+			t.Errorf("%q: reported %s", argv, rules(ms))
 		}
 	}
 }
