@@ -16,9 +16,10 @@ package main
 // offset of the leaked window, never the value itself; set
 // HARDLINE_LEAK_SEED to the seed the log shows to reproduce it.
 //
-// Leaks found by this test and not fixed yet are listed in knownLeak and
-// knownLeakValues, with where the fix belongs; their checks skip with
-// "known: …" unless HARDLINE_RUN_KNOWN=1.
+// knownLeak and knownLeakValues are where a newly found leak is recorded
+// (with where its fix belongs) while it is being fixed; its checks then
+// skip unless HARDLINE_RUN_KNOWN=1. Both are empty: every leak this test
+// has found is fixed.
 
 import (
 	"encoding/base64"
@@ -548,7 +549,7 @@ func leakRedactArgs(args []string, ps []plantedSecret) []string {
 	return out
 }
 
-// TestKnownSnippetEchoesPositionalPassword: a password that is a secret only
+// TestSnippetNeverEchoesPositionalPassword: a password that is a secret only
 // by its position (here --password= on the ENTRYPOINT, found by ScanArgv;
 // equally a value that CheckValue reports because of its ENV/ARG name) is
 // masked in the HL1008 finding, but the text report prints the whole line

@@ -30,6 +30,20 @@ func hardlineRules() []*rule {
 			validate:    urlPasswordOK,
 		},
 		{
+			id:          "piped-password",
+			description: "Password piped into a tool that reads it from standard input (chpasswd, passwd --stdin, login --password-stdin)",
+			// echo "user:pw" | chpasswd; echo pw | passwd --stdin u;
+			// echo pw | docker login --password-stdin. Group 1 is the
+			// whole echoed word; pipedPasswordOK takes the part after ":"
+			// for chpasswd.
+			regexSrc:   `(?:echo|printf)[ \t]+(?:-[ne]+[ \t]+)?['"]?([^'"|\s]+)['"]?[ \t]*\|[ \t]*(?:sudo[ \t]+)?(?:chpasswd|passwd[ \t]+--stdin|\S*[ \t]login\b[^|\n]*--password-stdin)`,
+			keywords:   []string{"chpasswd", "--stdin", "--password-stdin"},
+			rank:       rankContext,
+			confidence: ConfidenceHigh,
+			noKey:      true,
+			validate:   pipedPasswordOK,
+		},
+		{
 			id:          "npmrc-auth",
 			description: "npm registry credential (_authToken/_auth/_password)",
 			regexSrc:    `(?i)(?:^|[\s"':])_(?:authToken|auth|password)[ \t]*=[ \t]*["']?([^\s"']+)`,
@@ -364,4 +378,19 @@ func assignedValue(text string, p int, allowEq bool) (int, int, bool) {
 		return 0, 0, false
 	}
 	return p, e, true
+}
+
+// pipedPasswordOK judges the echoed word of piped-password: for chpasswd it
+// is "user:password" and only the password counts, which must not just
+// repeat the user name (echo 'test:test' | chpasswd).
+func pipedPasswordOK(s, match string) bool {
+	pw := s
+	if strings.Contains(match, "chpasswd") {
+		user, p, ok := strings.Cut(s, ":")
+		if !ok || p == user {
+			return false
+		}
+		pw = p
+	}
+	return passwordPositionOK(pw) && !strings.Contains(pw, "$")
 }

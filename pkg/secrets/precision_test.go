@@ -1,25 +1,13 @@
 package secrets
 
 import (
-	"os"
 	"strings"
 	"testing"
 )
 
 // Precision and recall cases from the corpus review (issue #4,
-// testdata/secrets/corpus-findings.md). Tests named TestKnown… document a
-// detector problem that is not fixed yet: they skip with "known: …" so the
-// suite stays green, and describe the fix. HARDLINE_RUN_KNOWN=1 runs them
-// anyway, to check a fix; each passes once its problem is gone.
-
-// skipKnown skips a test of a known, unfixed problem unless
-// HARDLINE_RUN_KNOWN=1.
-func skipKnown(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("HARDLINE_RUN_KNOWN") != "1" {
-		t.Skip("known: " + why)
-	}
-}
+// testdata/secrets/corpus-findings.md): each was a false positive or a
+// missed credential, and each is fixed.
 
 // TestGitleaksCorpusFalsePositivesStayFiltered: gitleaks as-is reports 13
 // generic-api-key hits on the corpus that hardline filters (GPG key
@@ -147,7 +135,7 @@ func TestPositionalPasswords(t *testing.T) {
 	}
 }
 
-// TestKnownPasswordsPipedToLoginTools: a password piped into a tool that
+// TestPasswordsPipedToLoginTools: a password piped into a tool that
 // reads it from standard input is in the RUN text, but neither the text
 // rules nor ScanArgv (one simple command at a time) see it as a password:
 //
@@ -162,9 +150,8 @@ func TestPositionalPasswords(t *testing.T) {
 // `(?:echo|printf)\s+(?:-[ne]+\s+)?['"]?([^'"|\s]+)['"]?\s*\|\s*(?:sudo\s+)?(?:chpasswd|passwd\s+--stdin|\S*login\b[^|\n]*--password-stdin)`,
 // taking the part after ":" for chpasswd, validated with passwordOK and
 // userPassword's user == password exclusion.
-func TestKnownPasswordsPipedToLoginTools(t *testing.T) {
+func TestPasswordsPipedToLoginTools(t *testing.T) {
 	pw := "Xk9" + randFrom(alnum, 13, 31)
-	skipKnown(t, "passwords piped into chpasswd / passwd --stdin / docker login --password-stdin are not reported; see the fix above")
 	for _, text := range []string{
 		`echo "root:` + pw + `" | chpasswd`,
 		`echo "` + pw + `" | passwd --stdin root`,
