@@ -181,7 +181,7 @@ type layerScan struct {
 	files  []fileScan
 	values []string // exact values, for the redaction list only
 	failed []string // paths whose scan failed (internal error)
-	// filtered counts matches dropped by plausibleInFile.
+	// filtered counts matches dropped by secrets.PlausibleInFile.
 	filtered atomic.Int64
 }
 
@@ -322,7 +322,7 @@ func (ls *layerScan) scan(j scanJob) {
 		}
 		seen[m.Fingerprint] = true
 		v := byFP[m.Fingerprint]
-		if m.Confidence != secrets.ConfidenceHigh && v != "" && !plausibleInFile(j.e.Path, m, v, lines.line(m.Line)) {
+		if m.Confidence != secrets.ConfidenceHigh && v != "" && !secrets.PlausibleInFile(j.e.Path, m, v, lines.line(m.Line)) {
 			ls.filtered.Add(1)
 			continue // not a credential in this context: not reported, not redacted
 		}
@@ -393,7 +393,7 @@ func (b *builder) scanFacts() {
 // path and value, at the lowest layer that holds it. Values in files an OS
 // package owns and in files already reported as credential files are left
 // out, but still go to the redaction list, as do values past the per-file
-// and per-document caps; values plausibleInFile rejected do not.
+// and per-document caps; values secrets.PlausibleInFile rejected do not.
 func (b *builder) fileSecrets() {
 	credAt := map[string]bool{} // layer/path of reported credential files
 	for _, c := range b.doc.CredentialFiles {

@@ -386,12 +386,12 @@ func TestPlausibleInFile(t *testing.T) {
 		{"/app/url.py", "HEX_PAT", "[0-9A-Fa-f]{1,4}", `HEX_PAT = "[0-9A-Fa-f]{1,4}"`, false},
 		{"/app/config.yaml", "api_key", "Zx8Kq2Lm9Pr4Tv7W", `  api_key: Zx8Kq2Lm9Pr4Tv7W`, true},
 	} {
-		if got := plausibleInFile(c.path, medium(c.key), c.value, c.line); got != c.want {
+		if got := secrets.PlausibleInFile(c.path, medium(c.key), c.value, c.line); got != c.want {
 			t.Errorf("%s %q: plausible = %v, want %v", c.path, c.line, got, c.want)
 		}
 	}
 	high := secrets.Match{Rule: "github-pat", Confidence: secrets.ConfidenceHigh}
-	if !plausibleInFile("/app/x.py", high, fakeGitHubToken, "x = y("+fakeGitHubToken+")") {
+	if !secrets.PlausibleInFile("/app/x.py", high, fakeGitHubToken, "x = y("+fakeGitHubToken+")") {
 		t.Error("a provider token was filtered")
 	}
 }

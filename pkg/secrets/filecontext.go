@@ -1,11 +1,9 @@
-package image
+package secrets
 
 import (
 	"path"
 	"strings"
 	"unicode"
-
-	"github.com/hardline-dev/hardline/pkg/secrets"
 )
 
 // File context for the detector's context-based (medium-confidence)
@@ -34,10 +32,11 @@ var codeExt = map[string]bool{
 	".vue": true, ".svelte": true,
 }
 
-// plausibleInFile reports whether match m of value, found on line of the
-// file at p, is kept.
-func plausibleInFile(p string, m secrets.Match, value, line string) bool {
-	if m.Confidence == secrets.ConfidenceHigh || value == "" || strings.ContainsAny(value, "\n") {
+// PlausibleInFile reports whether match m of value, found on line of the
+// file at p, is kept: callers scanning file content drop the rest (the
+// value is only used here, never kept).
+func PlausibleInFile(p string, m Match, value, line string) bool {
+	if m.Confidence == ConfidenceHigh || value == "" || strings.ContainsAny(value, "\n") {
 		return true
 	}
 	// The name and the value on different lines ("… key exchange
@@ -53,7 +52,7 @@ func plausibleInFile(p string, m secrets.Match, value, line string) bool {
 	}
 	// A bare "key" is any dictionary's or grammar's key: its value must
 	// look random (lower, upper and digits or symbols), not like a word.
-	if k := strings.ToLower(strings.Trim(m.Key, `.-_"'`)); (k == "key" || k == "keys") && charClassCount(value) < 3 {
+	if k := strings.ToLower(strings.Trim(m.Key, `.-_"'`)); (k == "key" || k == "keys") && charClasses(value) < 3 {
 		return false
 	}
 	if codeExt[strings.ToLower(path.Ext(p))] {
@@ -146,10 +145,10 @@ func nonCredentialKey(key string) bool {
 	return false
 }
 
-// credentialWords name credentials; a value made of identifier words one
+// identCredentialWords name credentials; a value made of identifier words one
 // of which is among them (accessToken, encryptionKey1024, db_password)
 // names a credential instead of being one.
-var credentialWords = map[string]bool{
+var identCredentialWords = map[string]bool{
 	"key": true, "keys": true, "token": true, "tokens": true, "secret": true, "secrets": true,
 	"password": true, "passwd": true, "passphrase": true, "auth": true, "credential": true,
 	"credentials": true, "creds": true, "apikey": true,
@@ -162,7 +161,7 @@ func namesCredential(v string) bool {
 		}
 	}
 	for _, w := range identWords(v) {
-		if credentialWords[w] {
+		if identCredentialWords[w] {
 			return true
 		}
 	}
@@ -201,29 +200,6 @@ func identWords(v string) []string {
 	}
 	flush(len(rs))
 	return words
-}
-
-func charClassCount(v string) int {
-	var lo, up, di, ot bool
-	for _, c := range v {
-		switch {
-		case unicode.IsLower(c):
-			lo = true
-		case unicode.IsUpper(c):
-			up = true
-		case unicode.IsDigit(c):
-			di = true
-		default:
-			ot = true
-		}
-	}
-	n := 0
-	for _, b := range []bool{lo, up, di, ot} {
-		if b {
-			n++
-		}
-	}
-	return n
 }
 
 // inString reports whether the text after prefix is inside a string
