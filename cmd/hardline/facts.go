@@ -6,7 +6,6 @@ import (
 	"os"
 	"sort"
 
-	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/spf13/cobra"
 
 	"github.com/hardline-dev/hardline/pkg/baseimage"
@@ -71,13 +70,9 @@ func newFactsImageCmd(s streams) *cobra.Command {
 		Example: "  hardline facts image app.tar | jq '.packages.list[] | select(.layer > 0)'",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var plat *v1.Platform
-			if platform != "" {
-				p, err := v1.ParsePlatform(platform)
-				if err != nil || p.OS == "" || p.Architecture == "" {
-					return fail(exitError, "--platform %q: want os/arch[/variant], e.g. linux/arm64", platform)
-				}
-				plat = p
+			plat, err := parsePlatform(platform)
+			if err != nil {
+				return err
 			}
 			maxBytes, err := parseSize(maxSize)
 			if err != nil {

@@ -68,12 +68,7 @@ still scanned and reported).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(report.Formats(), ", "))
-	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
-	fl.StringVar(&f.failOn, "fail-on", "", "lowest severity that makes the exit status 1: info, low, medium, high, critical, none (default low)")
-	fl.StringSliceVar(&f.tags, "tags", nil, "only run rules with any of these tags (comma-separated; see 'hardline rules list')")
-	fl.BoolVar(&f.noColor, "no-color", false, "disable colour (also: NO_COLOR environment variable)")
-	fl.BoolVarP(&f.verbose, "verbose", "v", false, "also show suppressed findings in text output")
+	f.registerReport(cmd)
 	fl.StringVar(&f.platform, "platform", "", "platform to pick from a multi-platform image, os/arch[/variant] (default linux/<this machine's architecture>)")
 	fl.StringArrayVar(&f.insecure, "insecure-registry", nil, "registry HOST[:PORT] to reach over plain HTTP or with an untrusted certificate (repeatable)")
 	fl.StringVar(&f.dockerfile, "dockerfile", "", "the Dockerfile the image was built from: findings point at its lines")
@@ -101,12 +96,9 @@ func runImage(cmd *cobra.Command, s streams, f *imageFlags, args []string) error
 	if err != nil {
 		return fail(exitError, "--max-file-size: %v", err)
 	}
-	var platform *v1.Platform
-	if f.platform != "" {
-		platform, err = v1.ParsePlatform(f.platform)
-		if err != nil || platform.OS == "" || platform.Architecture == "" {
-			return fail(exitError, "--platform %q: want os/arch[/variant], e.g. linux/arm64", f.platform)
-		}
+	platform, err := parsePlatform(f.platform)
+	if err != nil {
+		return err
 	}
 	var skip []string // nil: the defaults
 	if err := image.ValidateSkipPaths(f.secretSkip); err != nil {
@@ -184,6 +176,18 @@ func runImage(cmd *cobra.Command, s streams, f *imageFlags, args []string) error
 	}
 	run.Duration = time.Since(start)
 	return finishRun(s, &f.lintFlags, run)
+}
+
+// parsePlatform reads --platform; "" means none (the source's default).
+func parsePlatform(s string) (*v1.Platform, error) {
+	if s == "" {
+		return nil, nil
+	}
+	p, err := v1.ParsePlatform(s)
+	if err != nil || p.OS == "" || p.Architecture == "" {
+		return nil, fail(exitError, "--platform %q: want os/arch[/variant], e.g. linux/arm64", s)
+	}
+	return p, nil
 }
 
 // parseSize reads 8MiB, 512KiB, 1GB, 1000 (bytes).

@@ -55,17 +55,24 @@ inputs are still linted and reported).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(report.Formats(), ", "))
-	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
-	fl.StringVar(&f.failOn, "fail-on", "", "lowest severity that makes the exit status 1: info, low, medium, high, critical, none (default low)")
+	f.registerReport(cmd)
 	fl.StringArrayVar(&f.buildArgs, "build-arg", nil, "set a build-time variable, as docker build does (NAME=value, or NAME to take it from the environment; repeatable)")
 	fl.StringVar(&f.target, "target", "", "lint as if building this stage (default: the last stage)")
-	fl.StringSliceVar(&f.tags, "tags", nil, "only run rules with any of these tags (comma-separated; see 'hardline rules list')")
-	fl.BoolVar(&f.noColor, "no-color", false, "disable colour (also: NO_COLOR environment variable)")
-	fl.BoolVarP(&f.verbose, "verbose", "v", false, "also show suppressed findings in text output")
 	fl.StringVar(&f.stdinFilename, "stdin-filename", "", "name to report for standard input (default: -)")
 	f.register(cmd)
 	return cmd
+}
+
+// registerReport adds the flags every command that reports findings shares:
+// format, output, the failure threshold, tag selection, colour, verbosity.
+func (f *lintFlags) registerReport(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
+	fl.StringVar(&f.failOn, "fail-on", "", "lowest severity that makes the exit status 1: info, low, medium, high, critical, none (default low)")
+	fl.StringSliceVar(&f.tags, "tags", nil, "only run rules with any of these tags (comma-separated; see 'hardline rules list')")
+	fl.BoolVar(&f.noColor, "no-color", false, "disable colour (also: NO_COLOR environment variable)")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "also show suppressed findings in text output")
 }
 
 func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
