@@ -49,7 +49,14 @@ type Options struct {
 const maxListed = 1000
 
 // Build reads the image's config and every layer once and returns its facts.
-func Build(ctx context.Context, img *source.Image, opts Options) (*Document, error) {
+func Build(ctx context.Context, img *source.Image, opts Options) (doc *Document, err error) {
+	// Every caller (lint, facts) gets an error, never a crash, whatever a
+	// hostile image makes the fact builders meet.
+	defer func() {
+		if p := recover(); p != nil {
+			doc, err = nil, fmt.Errorf("internal error while building facts (please report): %v", p)
+		}
+	}()
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
