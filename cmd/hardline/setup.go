@@ -73,7 +73,7 @@ func (c *commonFlags) engine(ctx context.Context, cfg *config.Config, compilers 
 			return nil, fail(exitError, "rules directory %s: not found (check --rules or rules-dirs in %s)", d, orDefault(cfg.Path, "the configuration"))
 		}
 	}
-	eng, err := policy.New(ctx, policy.Options{ExtraDirs: dirs, NoBuiltin: c.noBuiltin, Compilers: compilers, Kinds: kinds})
+	eng, err := policy.New(ctx, policy.Options{ExtraDirs: dirs, NoBuiltin: c.noBuiltin, Compilers: compilers, Kinds: kinds, Data: cfg.PolicyData()})
 	if err != nil {
 		return nil, fail(exitError, "%v", err)
 	}

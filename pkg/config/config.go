@@ -39,6 +39,10 @@ type Config struct {
 	Exclude []string `yaml:"exclude"`
 	// Secrets allow-lists secret findings (see secrets.go).
 	Secrets Secrets `yaml:"secrets"`
+	// TrustedRegistries are the registries base images may come from
+	// (host names, optionally with a path prefix such as
+	// "ghcr.io/acme"); empty means no allow-list is enforced.
+	TrustedRegistries []string `yaml:"trusted-registries"`
 
 	// Path is the file the configuration was read from ("" for defaults).
 	Path string `yaml:"-"`
@@ -217,6 +221,16 @@ func (c *Config) RulesDirPaths() []string {
 		out = append(out, d)
 	}
 	return out
+}
+
+// PolicyData is what rules see as data.hardline.config: the settings that
+// tune rules rather than select them.
+func (c *Config) PolicyData() map[string]any {
+	trusted := make([]any, 0, len(c.TrustedRegistries))
+	for _, r := range c.TrustedRegistries {
+		trusted = append(trusted, strings.TrimSuffix(strings.ToLower(strings.TrimSpace(r)), "/"))
+	}
+	return map[string]any{"trusted_registries": trusted}
 }
 
 // BaseImagesYAML returns the base-images section re-encoded as YAML, or nil

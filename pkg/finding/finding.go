@@ -82,6 +82,10 @@ type Suppression struct {
 	// Where the suppression was declared, e.g. "Dockerfile:12" or
 	// ".hardline.yaml".
 	Source string `json:"source,omitempty"`
+	// Owner is who accepted the risk (a waiver's owner), when declared.
+	Owner string `json:"owner,omitempty"`
+	// Expires is the last day (YYYY-MM-DD) a waiver applies, when declared.
+	Expires string `json:"expires,omitempty"`
 }
 
 // Finding is one reported problem.

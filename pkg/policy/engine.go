@@ -59,6 +59,9 @@ type Options struct {
 	// Only the embedded rules are pruned: what cannot run for these kinds
 	// is not compiled (see prune). Evaluate refuses other kinds.
 	Kinds []string
+	// Data is made available to rules as data.hardline.config (settings
+	// from .hardline.yaml such as trusted registries); nil means empty.
+	Data map[string]any
 }
 
 // Result is one element of a rule's deny set.
@@ -152,7 +155,11 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		groups:    map[string]*groupQuery{},
 		kinds:     opts.Kinds,
 	}
-	store := inmem.NewWithOpts(inmem.OptRoundTripOnWrite(false))
+	settings := opts.Data
+	if settings == nil {
+		settings = map[string]any{}
+	}
+	store := inmem.NewFromObjectWithOpts(map[string]any{"hardline": map[string]any{"config": settings}}, inmem.OptRoundTripOnWrite(true))
 	e.store = store
 	caps := sandboxCapabilities()
 	for _, m := range rs.rules {
