@@ -157,6 +157,8 @@ func newBuilder(img *source.Image, opts Options) *builder {
 		Wheels:          []Wheel{},
 		Setuid:          []FileRef{},
 		WorldWritable:   []FileRef{},
+		AccountFiles:    []FileRef{},
+		PackageCaches:   []PackageCache{},
 		CredentialFiles: []CredentialFile{},
 		Secrets:         []Secret{},
 		Skipped:         []Skipped{},
@@ -201,6 +203,8 @@ func (b *builder) build() {
 	b.elfFiles()
 	b.wheels()
 	b.permissions()
+	b.accountFiles()
+	b.packageCaches()
 	b.credentialFiles()
 	b.fileSecrets()
 	b.scanFacts()
@@ -214,6 +218,7 @@ func (b *builder) build() {
 func (b *builder) imageRef() {
 	r := &b.doc.Image
 	r.Ref, r.Name, r.Transport, r.Digest = b.img.Ref, b.img.Name, b.img.Transport, b.img.Digest
+	r.Format = imageFormat(b.img.Layers)
 	if c := b.img.Config; c != nil {
 		r.OS, r.Architecture, r.Variant = c.OS, c.Architecture, c.Variant
 	}

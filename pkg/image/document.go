@@ -13,7 +13,7 @@ import (
 // additive changes and the major number for anything that can break a rule.
 // docs/schema/image-input.v1.json is generated from these types
 // (go test ./pkg/image -run Schema -update).
-const SchemaVersion = "hardline.image/v1"
+const SchemaVersion = "hardline.image/v1.1"
 
 // Document is the Rego input (input.*) for one image.
 type Document struct {
@@ -57,6 +57,14 @@ type Document struct {
 	// WorldWritable lists files and directories anyone may write, except
 	// sticky directories such as /tmp.
 	WorldWritable []FileRef `json:"world_writable"`
+	// AccountFiles are /etc/passwd, /etc/shadow, /etc/group and
+	// /etc/gshadow of the squashed view with the owner and mode of the file
+	// they resolve to (symlinks followed); absent files are not listed.
+	AccountFiles []FileRef `json:"account_files"`
+	// PackageCaches are package-manager cache directories of the squashed
+	// view that hold files (apk, apt lists and archives, dnf, yum, zypper,
+	// pip, uv, npm, yarn), sorted by path.
+	PackageCaches []PackageCache `json:"package_caches"`
 	// CredentialFiles are well-known credential files that hold a credential,
 	// in any layer, including files deleted or replaced by a later layer.
 	CredentialFiles []CredentialFile `json:"credential_files"`
@@ -94,7 +102,13 @@ type ImageRef struct {
 	// docker-daemon.
 	Transport string `json:"transport"`
 	// Digest is the manifest digest when known.
-	Digest       string `json:"digest,omitempty"`
+	Digest string `json:"digest,omitempty"`
+	// Format is the image format its manifest declares: "docker" (Docker
+	// image manifest v2, and docker save archives), "oci", or "" when
+	// unknown. Told from the layers' media types. The OCI image
+	// configuration has no Healthcheck field: tools that write OCI images
+	// (buildah, podman, containers/image conversions) drop it.
+	Format       string `json:"format"`
 	OS           string `json:"os"`
 	Architecture string `json:"architecture"`
 	Variant      string `json:"variant,omitempty"`
@@ -340,6 +354,20 @@ type FileRef struct {
 	Layer int    `json:"layer"`
 	// Package is the OS package that owns the file, when known.
 	Package string `json:"package,omitempty"`
+}
+
+// PackageCache is a package-manager cache directory that holds files.
+type PackageCache struct {
+	// Path is the cache directory ("/var/cache/apk", "/root/.cache/pip").
+	Path string `json:"path"`
+	// Manager is apk, apt, dnf, yum, tdnf, zypper, pip, uv, npm or yarn.
+	Manager string `json:"manager"`
+	// Files and Bytes count the regular files below Path (lock files and
+	// apt's partial/ directory, present in an emptied cache, excluded).
+	Files int   `json:"files"`
+	Bytes int64 `json:"bytes"`
+	// Layer is the layer that put the most bytes there.
+	Layer int `json:"layer"`
 }
 
 // CredentialFile is a well-known credential file that holds a credential.

@@ -64,7 +64,7 @@ func (noSuchFile) Error() string        { return "no such file or directory" }
 func (noSuchFile) Is(target error) bool { return target == fs.ErrNotExist }
 
 // openArchiveRef opens docker-archive:PATH[:REPO:TAG] and oci-archive:PATH[:TAG|@DIGEST].
-func openArchiveRef(ctx context.Context, ref, rest string, kind archiveKind, want v1.Platform, strict bool) (*Image, error) {
+func openArchiveRef(ctx context.Context, ref, rest string, kind archiveKind, want v1.Platform, strict bool, maxArchive int64) (*Image, error) {
 	if rest == "-" {
 		return nil, errStdin
 	}
@@ -75,7 +75,7 @@ func openArchiveRef(ctx context.Context, ref, rest string, kind archiveKind, wan
 	if strings.HasPrefix(sel, "@") && kind == archiveDocker {
 		return nil, errors.New("a docker-archive selects images by REPO:TAG, not by digest")
 	}
-	img, err := openArchiveFile(ctx, ref, p, ref, kind, sel, want, strict)
+	img, err := openArchiveFile(ctx, ref, p, ref, kind, sel, want, strict, maxArchive)
 	var nae *notArchiveError
 	if errors.As(err, &nae) {
 		return nil, newOpenError(ref, nae.msg, nil)
@@ -84,8 +84,9 @@ func openArchiveRef(ctx context.Context, ref, rest string, kind archiveKind, wan
 }
 
 // openArchiveFile opens an image archive: a plain tar is indexed for random access, a compressed
-// one is read in single-pass mode.
-func openArchiveFile(ctx context.Context, ref, p, displayName string, kind archiveKind, sel string, want v1.Platform, strict bool) (img *Image, err error) {
+// one is read in single-pass mode. maxArchive bounds a compressed archive's uncompressed size
+// (-1: none).
+func openArchiveFile(ctx context.Context, ref, p, displayName string, kind archiveKind, sel string, want v1.Platform, strict bool, maxArchive int64) (img *Image, err error) {
 	f, err := os.Open(p)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -128,7 +129,7 @@ func openArchiveFile(ctx context.Context, ref, p, displayName string, kind archi
 		if err != nil {
 			return nil, err
 		}
-		return readCloser{r, closeDec}, nil
+		return readCloser{newLimitReader(r, maxArchive, nil, "the archive is"), closeDec}, nil
 	}
 	comp := compressionOf(head)
 	switch {

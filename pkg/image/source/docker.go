@@ -97,6 +97,9 @@ func resolveDockerEntry(st blobStore, e *dockerEntry) (*resolved, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", e.Config, err)
 	}
+	if err := checkConfigName(cfgName, rawCfg); err != nil {
+		return nil, err
+	}
 	cfg, err := parseConfig(rawCfg)
 	if err != nil {
 		return nil, err
@@ -196,4 +199,30 @@ func enrichFromIndex(st blobStore, res *resolved) {
 		return false
 	}
 	walk(idx.Manifests, "", 0)
+}
+
+// checkConfigName checks a docker-archive config against the digest its member name carries
+// ("<hex>.json" from docker save before 25, "blobs/sha256/<hex>" after, "sha256:<hex>" from
+// go-containerregistry): hashing a few KiB is
+// free, and the config is what every diff_id, and so every layer, is trusted by. Names that carry
+// no digest (hand-made archives) are accepted as they are.
+func checkConfigName(name string, raw []byte) error {
+	d := digestFromPath(name)
+	if h, err := v1.NewHash(name); err == nil {
+		d = h.String() // "sha256:<hex>", as go-containerregistry's tarball writes it
+	}
+	if d == "" {
+		if hex, ok := strings.CutSuffix(name, ".json"); ok && !strings.Contains(hex, "/") {
+			if h, err := v1.NewHash("sha256:" + hex); err == nil {
+				d = h.String()
+			}
+		}
+	}
+	if d == "" {
+		return nil
+	}
+	if h, err := v1.NewHash(d); err == nil && checkDigest(raw, h) != nil {
+		return fmt.Errorf("config %s does not match the digest in its name", shortDigest(d))
+	}
+	return nil
 }

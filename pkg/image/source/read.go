@@ -80,6 +80,7 @@ func readRandom(ctx context.Context, img *Image, workers int, fn layerFunc) ([]a
 		defer stop()
 	}
 	n := len(img.Layers)
+	lim := img.readLimits()
 	vals := make([]any, n)
 	first := make(map[string]int, n)
 	var unique []int
@@ -102,7 +103,7 @@ func readRandom(ctx context.Context, img *Image, workers int, fn layerFunc) ([]a
 				return layerError(l, err)
 			}
 			defer rc.Close()
-			v, _, err := consume(gctx, l, rc, fn, img.verify)
+			v, _, err := consume(gctx, l, rc, fn, img.verify, lim)
 			if err != nil {
 				return layerError(l, err)
 			}
@@ -129,8 +130,8 @@ func layerError(l Layer, err error) error {
 
 // consume decompresses one layer blob, hands it to fn, drains what fn left and returns fn's
 // result. With digest set it also returns the digest of the uncompressed stream, and when l.DiffID
-// is set a different digest is an error.
-func consume(ctx context.Context, l Layer, raw io.Reader, fn layerFunc, digest bool) (v any, sum string, err error) {
+// is set a different digest is an error. The uncompressed stream is cut off at lim's bounds.
+func consume(ctx context.Context, l Layer, raw io.Reader, fn layerFunc, digest bool, lim readLimits) (v any, sum string, err error) {
 	defer func() {
 		// fn runs on goroutines the caller cannot recover on, and decompressors see hostile
 		// input; a panic becomes this layer's error instead of ending the process.
@@ -156,7 +157,7 @@ func consume(ctx context.Context, l Layer, raw io.Reader, fn layerFunc, digest b
 		return nil, "", fmt.Errorf("decompressing: %w", err)
 	}
 	defer closeDec()
-	lr := newLayerReader(ctx, ur, h)
+	lr := newLayerReader(ctx, newLimitReader(ur, lim.layer, lim.image, "the layer is"), h)
 	defer lr.stop()
 	v, ferr := fn(ctx, l, lr)
 	if lr.err != nil {

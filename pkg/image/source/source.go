@@ -80,6 +80,12 @@ type Options struct {
 	// changed byte inside a file of an uncompressed archive goes unnoticed; on, SHA-256 of
 	// every byte roughly doubles the CPU of a scan on machines without SHA extensions.
 	VerifyLayers bool
+	// MaxLayerBytes bounds one layer's uncompressed tar stream (0: DefaultMaxLayerBytes;
+	// negative: no bound). A layer past it fails with an error wrapping ErrTooLarge.
+	MaxLayerBytes int64
+	// MaxImageBytes bounds the uncompressed bytes of all layers together, and a compressed
+	// archive's uncompressed size (0: DefaultMaxImageBytes; negative: no bound).
+	MaxImageBytes int64
 }
 
 // Image is an opened image: its configuration and the layers ReadLayers can stream.
@@ -108,6 +114,8 @@ type Image struct {
 	stream  *streamSource
 	closers []func() error
 	verify  bool
+	// maxLayer and maxImage are Options.MaxLayerBytes and MaxImageBytes, resolved when read.
+	maxLayer, maxImage int64
 	// abort cancels the context registry downloads run under.
 	abort func()
 }
@@ -168,6 +176,7 @@ func Open(ctx context.Context, ref string, opts Options) (img *Image, err error)
 		}
 		if img != nil {
 			img.verify = opts.VerifyLayers
+			img.maxLayer, img.maxImage = opts.MaxLayerBytes, opts.MaxImageBytes
 			if opts.Platform != nil {
 				if w := platformWarning(img, *opts.Platform); w != "" {
 					img.Warnings = append(img.Warnings, w)
@@ -188,14 +197,15 @@ func Open(ctx context.Context, ref string, opts Options) (img *Image, err error)
 		return nil, newOpenError(ref, errStdin.Error(), nil)
 	}
 	plat := defaultPlatform(opts.Platform)
+	maxArchive := limitOf(opts.MaxImageBytes, DefaultMaxImageBytes)
 
 	transport, rest, explicit := splitTransport(ref)
 	if explicit {
 		switch transport {
 		case TransportDockerArchive:
-			return openArchiveRef(ctx, ref, rest, archiveDocker, plat, opts.Platform != nil)
+			return openArchiveRef(ctx, ref, rest, archiveDocker, plat, opts.Platform != nil, maxArchive)
 		case TransportOCIArchive:
-			return openArchiveRef(ctx, ref, rest, archiveOCI, plat, opts.Platform != nil)
+			return openArchiveRef(ctx, ref, rest, archiveOCI, plat, opts.Platform != nil, maxArchive)
 		case TransportOCILayout:
 			return openLayoutRef(ref, rest, plat, opts.Platform != nil)
 		case TransportDockerDaemon:
@@ -204,7 +214,7 @@ func Open(ctx context.Context, ref string, opts Options) (img *Image, err error)
 			return openRegistry(ctx, ref, rest, plat, opts)
 		}
 	}
-	return openImplicit(ctx, ref, plat, opts)
+	return openImplicit(ctx, ref, plat, opts, maxArchive)
 }
 
 // splitTransport recognises the explicit transport prefixes.
@@ -253,7 +263,7 @@ var errStdin = errors.New("reading an image from standard input is not supported
 // read from disk: a layout directory or an archive file, else an error, so that an unrelated file
 // is never silently mistaken for, or shadowed by, a registry image. A reference written as a path
 // must exist. Anything else is a registry reference.
-func openImplicit(ctx context.Context, ref string, plat v1.Platform, opts Options) (*Image, error) {
+func openImplicit(ctx context.Context, ref string, plat v1.Platform, opts Options, maxArchive int64) (*Image, error) {
 	strict := opts.Platform != nil
 	st, statErr := os.Stat(ref)
 	switch {
@@ -263,7 +273,7 @@ func openImplicit(ctx context.Context, ref string, plat v1.Platform, opts Option
 		}
 		return nil, newOpenError(ref, "not an OCI image layout (no oci-layout file)"+registryHint(ref), nil)
 	case statErr == nil && st.Mode().IsRegular():
-		img, err := openArchiveFile(ctx, ref, ref, ref, archiveAny, "", plat, strict)
+		img, err := openArchiveFile(ctx, ref, ref, ref, archiveAny, "", plat, strict, maxArchive)
 		var nae *notArchiveError
 		if errors.As(err, &nae) {
 			return nil, newOpenError(ref, nae.msg+registryHint(ref), nil)

@@ -200,8 +200,11 @@ func (m *memStore) readMeta(name string) ([]byte, error) {
 	if !ok {
 		return nil, errNotFound
 	}
+	if !mm.kept && mm.size > maxMetaSize {
+		return nil, fmt.Errorf("%s is larger than %d MiB, too large for image metadata", name, maxMetaSize>>20)
+	}
 	if !mm.kept {
-		return nil, fmt.Errorf("%s is not image metadata (too large or not JSON)", name)
+		return nil, fmt.Errorf("%s is not image metadata (not JSON)", name)
 	}
 	return mm.data, nil
 }

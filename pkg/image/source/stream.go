@@ -169,6 +169,7 @@ func readStream(ctx context.Context, img *Image, fn layerFunc) ([]any, error) {
 	}
 	defer rc.Close()
 
+	lim := img.readLimits()
 	results := map[string]*memberResult{}
 	planned := map[string]int{}
 	if s.complete {
@@ -191,7 +192,7 @@ func readStream(ctx context.Context, img *Image, fn layerFunc) ([]any, error) {
 			return true, nil
 		}
 		l := img.Layers[i]
-		v, sum, err := consume(ctx, l, r, fn, img.verify)
+		v, sum, err := consume(ctx, l, r, fn, img.verify, lim)
 		if err != nil {
 			return true, layerError(l, err)
 		}
@@ -206,7 +207,7 @@ func readStream(ctx context.Context, img *Image, fn layerFunc) ([]any, error) {
 			}
 			l := Layer{Index: -1, Digest: digestFromPath(name), MediaType: string(sniffLayerType(head)), Size: hdr.Size}
 			// Unplanned blobs are identified by their digest: always hashed.
-			v, sum, err := consume(ctx, l, io.MultiReader(bytes.NewReader(head), r), fn, true)
+			v, sum, err := consume(ctx, l, io.MultiReader(bytes.NewReader(head), r), fn, true, lim)
 			if cerr := ctx.Err(); cerr != nil {
 				return cerr
 			}

@@ -235,7 +235,7 @@ func ReadLayer(ctx context.Context, index int, r io.Reader, opts Options) (*Laye
 			e.Type = Other
 		}
 		if e.Type == File && h.Size > 0 {
-			scanned, err := rd.content(tr, e, h.Size)
+			scanned, err := rd.content(tr, e, h.Size, isSparse(h))
 			if err != nil {
 				if isStreamError(err) {
 					return nil, fmt.Errorf("reading %s: %w", p, err)
@@ -284,6 +284,42 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// errSparseCap ends reads of a sparse file at the read cap.
+var errSparseCap = errors.New("sparse file: content beyond the read cap is not read")
+
+// sparseReader serves the first left bytes of a sparse file, then
+// errSparseCap: not io.EOF, so that a parser asking for more reports a
+// skipped file rather than a truncated one.
+type sparseReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (s *sparseReader) Read(p []byte) (int, error) {
+	if s.left <= 0 {
+		return 0, errSparseCap
+	}
+	if int64(len(p)) > s.left {
+		p = p[:s.left]
+	}
+	n, err := s.r.Read(p)
+	s.left -= int64(n)
+	return n, err
+}
+
+// isSparse reports a GNU or PAX sparse member, whose Size counts its holes.
+func isSparse(h *tar.Header) bool {
+	if h.Typeflag == tar.TypeGNUSparse {
+		return true
+	}
+	for k := range h.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
+}
+
 // reader holds what content reads of one layer share: the options and a
 // buffer reused from file to file for scanned content, so that scanning
 // allocates at most one MaxFileBytes buffer per layer being read.
@@ -299,14 +335,23 @@ type reader struct {
 // scanner, and reads ELF headers and shebangs from the start of the file,
 // consuming as little as it can. scanned reports that the file was passed
 // to the scanner.
-func (rd *reader) content(tr io.Reader, e *Entry, size int64) (scanned bool, err error) {
+//
+// A sparse file's holes cost nothing in the stream but are served as
+// zeros by archive/tar: a 10 GB sparse file holds 10 GB of reading for
+// whoever follows it. So its content is read to the cap at most, like a
+// captured file's, and an ELF whose headers lie beyond is skipped.
+func (rd *reader) content(tr io.Reader, e *Entry, size int64, sparse bool) (scanned bool, err error) {
 	opts := rd.opts
 	cr := &countingReader{r: tr}
+	var src io.Reader = cr
+	if sparse {
+		src = &sparseReader{r: cr, left: rd.maxBytes}
+	}
 	want := opts.Scan != nil && opts.Scan.Want(e.Path, size)
 	if opts.Capture != nil && opts.Capture(e.Path, size) {
 		n := min(size, rd.maxBytes)
 		buf := make([]byte, n)
-		if _, err := io.ReadFull(cr, buf); err != nil {
+		if _, err := io.ReadFull(src, buf); err != nil {
 			return false, streamError{err}
 		}
 		e.Content = buf
@@ -321,13 +366,13 @@ func (rd *reader) content(tr io.Reader, e *Entry, size int64) (scanned bool, err
 		// only streamed past (its ELF headers still read forward).
 		k := min(size, SniffBytes, rd.maxBytes)
 		head := rd.grow(k, 0)
-		if _, err := io.ReadFull(cr, head); err != nil {
+		if _, err := io.ReadFull(src, head); err != nil {
 			return false, streamError{err}
 		}
 		if LooksBinary(head, k == size) {
 			rd.stats.Binary++
 			rd.stats.BinaryBytes += size
-			err := inspect(e, io.MultiReader(bytes.NewReader(head), cr), size, head, opts)
+			err := inspect(e, io.MultiReader(bytes.NewReader(head), src), size, head, opts)
 			if cr.err != nil {
 				return false, streamError{cr.err}
 			}
@@ -335,7 +380,7 @@ func (rd *reader) content(tr io.Reader, e *Entry, size int64) (scanned bool, err
 		}
 		n := min(size, rd.maxBytes)
 		data := rd.grow(n, k)
-		if _, err := io.ReadFull(cr, data[k:]); err != nil {
+		if _, err := io.ReadFull(src, data[k:]); err != nil {
 			return false, streamError{err}
 		}
 		rd.count(n, size)
@@ -343,10 +388,10 @@ func (rd *reader) content(tr io.Reader, e *Entry, size int64) (scanned bool, err
 		return true, inspect(e, bytes.NewReader(data), n, data, opts)
 	}
 	k := min(int64(len(rd.peek)), size)
-	if _, err := io.ReadFull(cr, rd.peek[:k]); err != nil {
+	if _, err := io.ReadFull(src, rd.peek[:k]); err != nil {
 		return false, streamError{err}
 	}
-	err = inspect(e, io.MultiReader(bytes.NewReader(rd.peek[:k]), cr), size, rd.peek[:k], opts)
+	err = inspect(e, io.MultiReader(bytes.NewReader(rd.peek[:k]), src), size, rd.peek[:k], opts)
 	if cr.err != nil {
 		return false, streamError{cr.err}
 	}

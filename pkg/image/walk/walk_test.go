@@ -298,6 +298,9 @@ func TestReadLayerELF(t *testing.T) {
 func FuzzReadLayer(f *testing.F) {
 	f.Add(tarOf(f, file("etc/passwd", "root"), symlink("a", "../b"), whiteout("x", "y"), opaqueMarker("z")))
 	f.Add([]byte("garbage"))
+	for _, s := range fuzzSeeds(f) {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, err := ReadLayer(context.Background(), 0, bytes.NewReader(data), Options{ELF: true, Capture: func(string, int64) bool { return true }, MaxFileBytes: 64})
 		if err != nil {
