@@ -11,7 +11,7 @@ import (
 // additive changes and the major number for anything that can break a rule.
 // docs/schema/dockerfile-input.v1.json is generated from these types
 // (go test ./pkg/dockerfile -run Schema -update).
-const SchemaVersion = "hardline.dockerfile/v1"
+const SchemaVersion = "hardline.dockerfile/v1.1"
 
 // Document is the Rego input (input.*) for one Dockerfile. Rules query it
 // instead of re-parsing text: every value that ARG/ENV expansion can affect
@@ -43,6 +43,19 @@ type Document struct {
 	// Warnings are non-fatal problems found while building facts
 	// (unresolvable variables, shell parse errors, unknown stage names).
 	Warnings []Warning `json:"warnings"`
+	// Lint are the warnings of BuildKit's own Dockerfile checks (the rules of
+	// its linter package, what `docker build --check` reports), evaluated
+	// without a builder: rules that need the build context or a registry
+	// (CopyIgnoredFile, InvalidBaseImagePlatform) never appear, and the base
+	// image's own ENV is unknown (see LintWarning). The file's `# check=`
+	// directive and per-instruction `# check=` comments are applied as
+	// BuildKit applies them: skipped rules are absent, experimental rules
+	// appear only when enabled. Sorted by location, then rule and message.
+	// Added in hardline.dockerfile/v1.1.
+	Lint []LintWarning `json:"lint"`
+	// Check is the `# check=` directive, if the file has one. Added in
+	// hardline.dockerfile/v1.1.
+	Check *CheckDirective `json:"check,omitempty"`
 
 	// redactions are the exact secret values found while building the
 	// document; never serialised (see Redactions).
@@ -61,6 +74,50 @@ type Location struct {
 type Warning struct {
 	Message  string   `json:"message"`
 	Location Location `json:"location"`
+}
+
+// LintWarning is one warning of a BuildKit Dockerfile check.
+type LintWarning struct {
+	// Rule is BuildKit's rule name, e.g. "UndefinedVar".
+	Rule string `json:"rule"`
+	// Description and URL are BuildKit's description of the rule and its
+	// documentation page.
+	Description string `json:"description"`
+	URL         string `json:"url,omitempty"`
+	// Message is BuildKit's message for this occurrence. It names variables,
+	// stages and instructions, never an ARG or ENV value; a WORKDIR path or
+	// EXPOSE entry is quoted after ARG expansion as BuildKit does, and is
+	// masked like any other text when it holds a detected secret.
+	Message string `json:"message"`
+	// Stage is the index of the stage the warning is in, -1 before the first
+	// FROM or for the whole file.
+	Stage int `json:"stage"`
+	// Location is the instruction (or, for MultipleInstructionsDisallowed,
+	// the earlier instruction that is overridden), as BuildKit reports it.
+	Location Location `json:"location"`
+	// BaseEnvUnknown is set on UndefinedVar warnings of stages built from an
+	// image: BuildKit would consult the image's ENV, which hardline does not
+	// fetch, so the variable may be defined there.
+	BaseEnvUnknown bool `json:"base_env_unknown,omitempty"`
+}
+
+// CheckDirective is the parsed `# check=` directive (BuildKit's lint
+// configuration for the file).
+type CheckDirective struct {
+	// Raw is the directive value as written.
+	Raw string `json:"raw"`
+	// Skip lists the rules the file skips; SkipAll is `skip=all`.
+	Skip    []string `json:"skip,omitempty"`
+	SkipAll bool     `json:"skip_all"`
+	// Experimental lists the experimental rules enabled;
+	// ExperimentalAll is `experimental=all`.
+	Experimental    []string `json:"experimental,omitempty"`
+	ExperimentalAll bool     `json:"experimental_all"`
+	// Error is `error=true`: BuildKit fails the build when any check warns.
+	Error bool `json:"error"`
+	// Invalid is set when BuildKit cannot parse the directive (it then fails
+	// the build); the checks run with the default configuration.
+	Invalid string `json:"invalid,omitempty"`
 }
 
 // ArgDecl is one name declared by an ARG instruction.
@@ -246,6 +303,10 @@ type Run struct {
 	BuildArgsInScope []string `json:"build_args_in_scope"`
 	// ParseError is set when the script is not valid shell.
 	ParseError string `json:"parse_error,omitempty"`
+	// Shell is the SHELL in force for a shell-form RUN (the stage's or an
+	// inherited SHELL instruction, else the default); empty for exec form.
+	// Added in hardline.dockerfile/v1.1.
+	Shell []string `json:"shell,omitempty"`
 }
 
 // Mount is one RUN --mount flag.
@@ -259,6 +320,9 @@ type Mount struct {
 	Required bool   `json:"required,omitempty"`
 	// FromStage is the index of the stage named by From, or -1.
 	FromStage int `json:"from_stage"`
+	// FromKind and StageSuggestion: see Copy. Added in hardline.dockerfile/v1.1.
+	FromKind        string `json:"from_kind,omitempty"`
+	StageSuggestion string `json:"stage_suggestion,omitempty"`
 }
 
 // Copy is the typed content of COPY and ADD.
@@ -268,10 +332,23 @@ type Copy struct {
 	From    string   `json:"from,omitempty"`
 	// FromStage is the index of the stage named by --from, or -1 when
 	// --from is absent or names an image.
-	FromStage int    `json:"from_stage"`
-	Chown     string `json:"chown,omitempty"`
-	Chmod     string `json:"chmod,omitempty"`
-	Link      bool   `json:"link,omitempty"`
+	FromStage int `json:"from_stage"`
+	// FromKind says how BuildKit resolves From: "stage" (FromStage is set;
+	// the stage may be defined after this one, which BuildKit rejects for
+	// COPY), "image" (no stage has that name, so it is pulled as an image),
+	// "missing-index" (a number that is no stage index: the build fails),
+	// "self" (this instruction's own stage: a circular dependency), or
+	// "variable" (contains $, which BuildKit does not expand in --from).
+	// Empty when From is empty. Added in hardline.dockerfile/v1.1.
+	FromKind string `json:"from_kind,omitempty"`
+	// StageSuggestion is set when FromKind is "image" and From is a near miss
+	// (edit distance below 3, as BuildKit's suggestions) of a stage name of
+	// this Dockerfile: likely a typo that silently pulls an image. Added in
+	// hardline.dockerfile/v1.1.
+	StageSuggestion string `json:"stage_suggestion,omitempty"`
+	Chown           string `json:"chown,omitempty"`
+	Chmod           string `json:"chmod,omitempty"`
+	Link            bool   `json:"link,omitempty"`
 }
 
 // Exec is a CMD, ENTRYPOINT or SHELL value.

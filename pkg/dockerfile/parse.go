@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
@@ -108,6 +109,14 @@ type builder struct {
 	undefined  []string
 	unresolved bool
 	expandErr  bool
+
+	// lint runs BuildKit's checks (lint.go); lintUnmatched are the
+	// variables the current instruction's expansion could not resolve, as
+	// BuildKit's UndefinedVar sees them.
+	lint               *linter.Linter
+	lintUnmatched      []string
+	lintBaseEnvUnknown bool
+	suggestLeft        int
 }
 
 func (b *builder) errorf(line int, format string, args ...any) *Error {
@@ -166,7 +175,10 @@ func (b *builder) build(src []byte) (*Document, error) {
 		Stages:        []Stage{},
 		Secrets:       []SecretFact{},
 		Warnings:      []Warning{},
+		Lint:          []LintWarning{},
 	}
+	b.newLinter(src)
+	b.lintParserWarnings(res.Warnings)
 	if _, cmdline, _, ok := parser.DetectSyntax(src); ok {
 		b.doc.Syntax = cmdline
 	}
@@ -182,6 +194,8 @@ func (b *builder) build(src []byte) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.lintStages()
+	b.lintDefaultBaseNames(globalArgs)
 	final := len(b.raw) - 1
 	if b.opts.Target != "" {
 		i, ok := b.stageNames[strings.ToLower(b.opts.Target)]
@@ -203,6 +217,7 @@ func (b *builder) build(src []byte) (*Document, error) {
 	b.buildGraph()
 	b.deriveStageFacts()
 	b.doc.Secrets = dedupeSecrets(b.secretList)
+	b.finishLint()
 	return b.doc, nil
 }
 
@@ -213,7 +228,9 @@ func (b *builder) split(ast *parser.Node) ([]rawCmd, error) {
 	var global []rawCmd
 	b.stageNames = map[string]int{}
 	for _, n := range ast.Children {
-		cmd, err := instructions.ParseInstruction(n)
+		// The linter hook reports MaintainerDeprecated, StageNameCasing,
+		// FromAsCasing and (when enabled) InvalidDefinitionDescription.
+		cmd, err := instructions.ParseInstructionWithLinter(n, b.lint)
 		if err != nil {
 			line := errorLine(err)
 			if line == 0 {
@@ -304,6 +321,7 @@ func (b *builder) beginExpansion() {
 	b.undefined = b.undefined[:0]
 	b.unresolved = false
 	b.expandErr = false
+	b.lintUnmatched = b.lintUnmatched[:0]
 }
 
 // expand resolves word with BuildKit's lexer in scope. Unlike BuildKit,
@@ -314,13 +332,14 @@ func (b *builder) expand(word string, scope vars) string {
 	if !strings.ContainsAny(word, "$\"'\\`") {
 		return word
 	}
-	res, err := b.lex.ProcessWordWithMatches(word, scope)
+	res, err := b.lex.ProcessWordWithMatches(word, &budgetVars{v: scope, left: maxExpansion})
 	if err != nil {
 		b.expandErr = true
 		b.unresolved = true
 		return word
 	}
 	b.noteUnmatched(word, res.Unmatched)
+	b.noteLintUnmatched(res)
 	return res.Result
 }
 
@@ -329,7 +348,7 @@ func (b *builder) expandWords(word string, scope vars) []string {
 	if !strings.ContainsAny(word, "$\"'\\`") {
 		return []string{word}
 	}
-	words, err := b.lex.ProcessWords(word, scope)
+	words, err := b.lex.ProcessWords(word, &budgetVars{v: scope, left: maxExpansion})
 	if err != nil {
 		b.expandErr = true
 		b.unresolved = true
@@ -337,8 +356,9 @@ func (b *builder) expandWords(word string, scope vars) []string {
 	}
 	// ProcessWords does not report unmatched names; run the capturing
 	// variant for the bookkeeping.
-	if res, err := b.lex.ProcessWordWithMatches(word, scope); err == nil {
+	if res, err := b.lex.ProcessWordWithMatches(word, &budgetVars{v: scope, left: maxExpansion}); err == nil {
 		b.noteUnmatched(word, res.Unmatched)
+		b.noteLintUnmatched(res)
 	}
 	return words
 }

@@ -117,6 +117,9 @@ func (b *builder) run(ctx *instrCtx, in *Instruction, c *instructions.RunCommand
 	if c.PrependShell && (len(sh) == 0 || !isPOSIXShell(sh[0])) {
 		parse = false
 	}
+	if c.PrependShell {
+		r.Shell = slices.Clone(sh)
+	}
 
 	lookup := func(name string) (string, bool) { v, ok := scope[name]; return v, ok }
 	var res shellcmd.Result
@@ -216,13 +219,21 @@ func (b *builder) mount(ctx *instrCtx, m *instructions.Mount, loc Location) Moun
 	}
 	if m.From != "" {
 		// BuildKit resolves mount sources by stage name only.
-		if i, _ := b.resolveStageRef(m.From, false); i >= 0 && i != ctx.stage {
+		i, _ := b.resolveStageRef(m.From, false)
+		switch {
+		case strings.Contains(m.From, "$"):
+			out.FromKind = "variable"
+		case i == ctx.stage:
+			out.FromKind = "self"
+		case i >= 0:
+			out.FromKind = "stage"
 			out.FromStage = i
 			if !ctx.trigger {
 				b.deps[ctx.stage] = append(b.deps[ctx.stage], i)
 			}
-		} else if i < 0 {
-			b.suggestStage(ctx, m.From, loc)
+		default:
+			out.FromKind = "image"
+			out.StageSuggestion = b.suggestStage(ctx, m.From, loc)
 		}
 	}
 	return out

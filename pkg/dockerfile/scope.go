@@ -30,7 +30,36 @@ var platformArgs = [...][2]string{
 // vars is a variable scope usable by BuildKit's shell lexer.
 type vars map[string]string
 
-func (v vars) Get(k string) (string, bool) { s, ok := v[k]; return s, ok }
+func (v vars) Get(k string) (string, bool) {
+	s, ok := v[k]
+	if len(s) > maxExpansion {
+		return "", false // see budgetVars
+	}
+	return s, ok
+}
+
+// maxExpansion bounds the variable text one word's expansion substitutes.
+// ARG D1=${D0}${D0}, D2=${D1}${D1} … doubles at every line: forty lines
+// make a terabyte. Past the budget a reference counts as unset, so the
+// word is unresolved rather than the process out of memory.
+const maxExpansion = 1 << 20
+
+// budgetVars is a scope that substitutes at most left bytes in all.
+type budgetVars struct {
+	v    vars
+	left int
+}
+
+func (b *budgetVars) Get(k string) (string, bool) {
+	s, ok := b.v.Get(k)
+	if !ok || len(s) > b.left {
+		return "", false
+	}
+	b.left -= len(s)
+	return s, true
+}
+
+func (b *budgetVars) Keys() []string { return b.v.Keys() }
 
 func (v vars) Keys() []string {
 	keys := make([]string, 0, len(v))
@@ -71,6 +100,9 @@ type buildState struct {
 	// imageEnv is true when the chain starts from an image (not scratch)
 	// whose own ENV may define variables this file does not.
 	imageEnv bool
+	// workdirSet is true once a WORKDIR instruction was seen in the chain
+	// (BuildKit's dispatchState.workdirSet, for WorkdirRelativePath).
+	workdirSet bool
 }
 
 // defaultPath is the PATH BuildKit guarantees in the build environment of
@@ -97,11 +129,12 @@ func newBuildState(defaultShell []string, windows bool) *buildState {
 // clone deep-copies the state for a child stage (FROM <stage>).
 func (b *buildState) clone() *buildState {
 	c := &buildState{
-		vars:     maps.Clone(b.vars),
-		args:     slices.Clone(b.args),
-		runtime:  b.runtime,
-		shellSet: b.shellSet,
-		imageEnv: b.imageEnv,
+		vars:       maps.Clone(b.vars),
+		args:       slices.Clone(b.args),
+		runtime:    b.runtime,
+		shellSet:   b.shellSet,
+		imageEnv:   b.imageEnv,
+		workdirSet: b.workdirSet,
 	}
 	c.runtime.Shell = slices.Clone(b.runtime.Shell)
 	c.runtime.Env = maps.Clone(b.runtime.Env)

@@ -30,6 +30,8 @@ type instrCtx struct {
 	// add dependencies.
 	trigger bool
 	image   baseimage.Info
+	// lint is the stage's state for BuildKit's checks.
+	lint *stageLint
 }
 
 func (c *instrCtx) scope() vars {
@@ -49,6 +51,7 @@ func (b *builder) buildStage(i int) error {
 		Instructions: []Instruction{},
 	}
 	st.Base = b.baseRef(i, rs, loc)
+	b.lintFrom(rs)
 
 	var bs *buildState
 	switch {
@@ -73,7 +76,7 @@ func (b *builder) buildStage(i int) error {
 		bs = newBuildState(sh, windows)
 		bs.imageEnv = !st.Base.Scratch
 	}
-	ctx := &instrCtx{stage: i, bs: bs, image: st.Image}
+	ctx := &instrCtx{stage: i, bs: bs, image: st.Image, lint: &stageLint{}}
 	// BuildKit tracks "CMD was set" per stage, not per chain: an ENTRYPOINT
 	// resets an inherited CMD unless this stage set one before it.
 	cmdSet := false
@@ -236,6 +239,9 @@ func (b *builder) instruction(ctx *instrCtx, node *parser.Node, cmd any, idx int
 	case *instructions.MaintainerCommand:
 		// Nothing beyond the generic fields.
 	}
+	if !ctx.trigger {
+		b.lintInstruction(ctx, node, cmd, &in)
+	}
 	b.endExpansion(loc, bs)
 	return in
 }
@@ -320,7 +326,11 @@ func (b *builder) args(ctx *instrCtx, c *instructions.ArgCommand, loc Location, 
 			if v, ok := b.opts.BuildArgs[kv.Key]; ok {
 				d.Value, d.Defined, d.Overridden = v, true, true
 			} else if kv.Value != nil {
+				b.lintUnmatched = b.lintUnmatched[:0]
 				d.Value, d.Defined = b.expand(*kv.Value, ctx.bs.vars), true
+				// dispatchArg checks each default before declaring its
+				// ARG, so `ARG X=${X:-y}` reports X.
+				b.lintUndefined(b.instrLinter(node), node, ctx.bs)
 			} else if v, ok := b.global[kv.Key]; ok {
 				d.Value, d.Defined = v, true
 			}
@@ -497,6 +507,7 @@ func (b *builder) copyCmd(ctx *instrCtx, in *Instruction, sd *instructions.Sourc
 
 func (b *builder) resolveFrom(ctx *instrCtx, cp *Copy, loc Location) {
 	if strings.Contains(cp.From, "$") {
+		cp.FromKind = "variable"
 		if !ctx.trigger {
 			b.warn(loc, "COPY --from=%s: variable expansion is not supported for --from (BuildKit rejects it)", cp.From)
 		}
@@ -504,19 +515,23 @@ func (b *builder) resolveFrom(ctx *instrCtx, cp *Copy, loc Location) {
 	}
 	i, ok := b.resolveStageRef(cp.From, true)
 	if !ok {
+		cp.FromKind = "missing-index"
 		if !ctx.trigger {
 			b.warn(loc, "COPY --from=%s: there is no stage with that index", cp.From)
 		}
 		return
 	}
 	if i < 0 {
-		b.suggestStage(ctx, cp.From, loc)
+		cp.FromKind = "image"
+		cp.StageSuggestion = b.suggestStage(ctx, cp.From, loc)
 		return
 	}
 	if i == ctx.stage && !ctx.trigger {
+		cp.FromKind = "self"
 		b.warn(loc, "COPY --from=%s refers to the stage itself", cp.From)
 		return
 	}
+	cp.FromKind = "stage"
 	cp.FromStage = i
 	if !ctx.trigger {
 		b.deps[ctx.stage] = append(b.deps[ctx.stage], i)
@@ -525,9 +540,10 @@ func (b *builder) resolveFrom(ctx *instrCtx, cp *Copy, loc Location) {
 
 // suggestStage warns when a --from / from= value that is treated as an image
 // is a near miss of a stage name: a typo silently pulls an image instead.
-func (b *builder) suggestStage(ctx *instrCtx, ref string, loc Location) {
+// It returns the stage name suggested, or "".
+func (b *builder) suggestStage(ctx *instrCtx, ref string, loc Location) string {
 	if ctx.trigger || strings.ContainsAny(ref, "/:@.") {
-		return
+		return ""
 	}
 	names := make([]string, 0, len(b.stageNames))
 	for n := range b.stageNames {
@@ -536,7 +552,9 @@ func (b *builder) suggestStage(ctx *instrCtx, ref string, loc Location) {
 	slices.Sort(names)
 	if m, ok := suggest.Search(strings.ToLower(ref), names, true); ok {
 		b.warn(loc, "%q is not a stage of this Dockerfile and is used as an image name (did you mean stage %q?)", ref, m)
+		return m
 	}
+	return ""
 }
 
 // heredocs returns the here-documents of an instruction with the line of
@@ -596,17 +614,18 @@ func (b *builder) onbuild(ctx *instrCtx, node *parser.Node, idx int) *Instructio
 }
 
 type expansionState struct {
-	undefined  []string
-	unresolved bool
-	expandErr  bool
+	undefined     []string
+	unresolved    bool
+	expandErr     bool
+	lintUnmatched []string
 }
 
 func (b *builder) saveExpansion() expansionState {
-	return expansionState{undefined: slices.Clone(b.undefined), unresolved: b.unresolved, expandErr: b.expandErr}
+	return expansionState{undefined: slices.Clone(b.undefined), unresolved: b.unresolved, expandErr: b.expandErr, lintUnmatched: slices.Clone(b.lintUnmatched)}
 }
 
 func (b *builder) restoreExpansion(s expansionState) {
-	b.undefined, b.unresolved, b.expandErr = s.undefined, s.unresolved, s.expandErr
+	b.undefined, b.unresolved, b.expandErr, b.lintUnmatched = s.undefined, s.unresolved, s.expandErr, s.lintUnmatched
 }
 
 // triggerColumn finds the column of the trigger keyword after "ONBUILD".
