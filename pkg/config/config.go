@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"gopkg.in/yaml.v3"
@@ -46,6 +47,9 @@ type Config struct {
 
 	// Path is the file the configuration was read from ("" for defaults).
 	Path string `yaml:"-"`
+	// Now is the clock waiver expiry is judged by (nil: time.Now); tests
+	// and reports that must be reproducible inject a fixed one.
+	Now func() time.Time `yaml:"-"`
 	// raw is the file's text, to point errors found later (an unknown rule
 	// id, known only once rules are loaded) at a line.
 	raw []byte
@@ -58,15 +62,31 @@ type Rules struct {
 	Severity map[string]string `yaml:"severity"`
 }
 
-// Ignore is a configuration-level suppression.
+// Ignore is a configuration-level suppression: a waiver. See waiver.go.
 type Ignore struct {
 	// Rules are rule ids or names; empty means every rule.
 	Rules []string `yaml:"rules"`
 	// Paths are doublestar globs matched against the slash-separated path
-	// of the scanned file relative to the configuration's directory; empty
-	// means every file.
-	Paths  []string `yaml:"paths"`
-	Reason string   `yaml:"reason"`
+	// of the scanned file relative to the configuration's directory (for
+	// an image finding not on a Dockerfile line: the image as reported).
+	Paths []string `yaml:"paths"`
+	// Images are doublestar globs matched against the name of the image an
+	// image finding is about, as written on the command line (with or
+	// without the @digest hardline appends to registry images). With
+	// neither Paths nor Images the entry applies everywhere.
+	Images []string `yaml:"images"`
+	// Reason is required: reviewers and auditors must know why.
+	Reason string `yaml:"reason"`
+	// Owner is who accepted the risk (free text: a person, team or ticket).
+	Owner string `yaml:"owner"`
+	// Expires is the last day (YYYY-MM-DD, UTC) the waiver applies; after
+	// it the findings count again. Empty means no expiry.
+	Expires string `yaml:"expires"`
+
+	// Line is the entry's line in the configuration file (0 when unknown).
+	Line int `yaml:"-"`
+	// expires is Expires parsed (zero when none).
+	expires time.Time
 }
 
 // Error is a configuration problem with its location.
@@ -133,12 +153,15 @@ func Parse(path string, data []byte) (*Config, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
-	if len(c.Secrets.Allow) > 0 {
+	if len(c.Secrets.Allow) > 0 || len(c.Ignore) > 0 {
 		// The node tree gives each entry's line, for errors and for the
 		// source of the suppressions it makes.
 		var root yaml.Node
 		if err := yaml.Unmarshal(data, &root); err != nil {
 			return nil, yamlError(path, err)
+		}
+		if err := c.validateIgnore(&root); err != nil {
+			return nil, err
 		}
 		if err := c.validateSecrets(&root); err != nil {
 			return nil, err
@@ -182,16 +205,6 @@ func (c *Config) validate() error {
 	for id, sev := range c.Rules.Severity {
 		if _, err := finding.ParseSeverity(sev); err != nil {
 			return &Error{File: c.Path, Msg: fmt.Sprintf("rules.severity.%s: %v", id, err)}
-		}
-	}
-	for i, ig := range c.Ignore {
-		if strings.TrimSpace(ig.Reason) == "" {
-			return &Error{File: c.Path, Msg: fmt.Sprintf("ignore[%d]: a reason is required so that reviewers and auditors know why", i)}
-		}
-		for _, p := range ig.Paths {
-			if !doublestar.ValidatePattern(p) {
-				return &Error{File: c.Path, Msg: fmt.Sprintf("ignore[%d]: invalid path glob %q", i, p)}
-			}
 		}
 	}
 	for _, p := range c.Exclude {
@@ -309,33 +322,12 @@ func (c *Config) SeverityFor(r *finding.Rule) finding.Severity {
 	return r.Severity
 }
 
-// Suppression returns the configuration suppression matching a finding of
-// rule r in file, or nil.
+// Suppression returns the waiver in force that matches a finding of rule r
+// in file, or nil. It matches by rule and path only: Waiver, given the whole
+// finding, also matches image names. An expired waiver never suppresses.
 func (c *Config) Suppression(r *finding.Rule, file string) *finding.Suppression {
-	rel := c.relPath(file)
-	for _, ig := range c.Ignore {
-		if len(ig.Rules) > 0 && !matchRule(ig.Rules, r) {
-			continue
-		}
-		if len(ig.Paths) > 0 {
-			hit := false
-			for _, p := range ig.Paths {
-				if ok, _ := doublestar.Match(p, rel); ok {
-					hit = true
-					break
-				}
-			}
-			if !hit {
-				continue
-			}
-		}
-		src := c.Path
-		if src == "" {
-			src = "configuration"
-		}
-		return &finding.Suppression{Kind: "config", Reason: ig.Reason, Source: filepath.ToSlash(src)}
-	}
-	return nil
+	active, _ := c.Waiver(&finding.Finding{RuleID: r.ID, RuleName: r.Name, File: file})
+	return active
 }
 
 // LineOf returns the first line of the configuration file that mentions

@@ -115,6 +115,11 @@ type Finding struct {
 	Context     string       `json:"-"`
 	Fingerprint string       `json:"fingerprint"`
 	Suppressed  *Suppression `json:"suppressed,omitempty"`
+	// ExpiredWaiver is set on a finding that is not suppressed although a
+	// waiver (an ignore entry of .hardline.yaml) matches it, because the
+	// waiver's expiry date has passed: the finding counts again and reports
+	// say which waiver lapsed (Source names its line).
+	ExpiredWaiver *Suppression `json:"expired_waiver,omitempty"`
 	// Image is set for findings about a built image.
 	Image *ImageRef `json:"image,omitempty"`
 	// Secret is set for findings about one detected secret value.

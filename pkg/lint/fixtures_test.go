@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hardline-dev/hardline/pkg/config"
 	"github.com/hardline-dev/hardline/pkg/finding"
 	"github.com/hardline-dev/hardline/pkg/policy"
 )
@@ -21,7 +22,34 @@ var (
 	engineOnce sync.Once
 	engine     *policy.Engine
 	engineErr  error
+
+	// dataEngines have rule settings (data.hardline.config), one per
+	// distinct `# trusted-registries:` of the fixtures.
+	dataEnginesMu sync.Mutex
+	dataEngines   = map[string]*policy.Engine{}
 )
+
+// fixtureEngine is the shared engine, or one whose rules see the fixture's
+// trusted registries.
+func fixtureEngine(t testing.TB, trusted []string) *policy.Engine {
+	t.Helper()
+	if len(trusted) == 0 {
+		return testEngine(t)
+	}
+	key := strings.Join(trusted, ",")
+	dataEnginesMu.Lock()
+	defer dataEnginesMu.Unlock()
+	if e, ok := dataEngines[key]; ok {
+		return e
+	}
+	cfg := &config.Config{TrustedRegistries: trusted}
+	e, err := policy.New(context.Background(), policy.Options{Data: cfg.PolicyData()})
+	if err != nil {
+		t.Fatalf("loading built-in rules: %v", err)
+	}
+	dataEngines[key] = e
+	return e
+}
 
 func testEngine(t testing.TB) *policy.Engine {
 	t.Helper()
@@ -37,9 +65,11 @@ func testEngine(t testing.TB) *policy.Engine {
 //	# expect: HL1002[,HL1003]   a finding starts on the next instruction line
 //	# build-arg: NAME=value     lint with this --build-arg
 //	# target: NAME              lint with this --target
+//	# trusted-registries: A, B  rules see these trusted-registries
 type fixture struct {
 	buildArgs map[string]string
 	target    string
+	trusted   []string
 	expect    map[string][]int // rule id → expected start lines
 }
 
@@ -67,6 +97,12 @@ func parseFixture(src []byte) (fixture, error) {
 			fx.buildArgs[k] = v
 		case strings.HasPrefix(text, "# target:"):
 			fx.target = strings.TrimSpace(strings.TrimPrefix(text, "# target:"))
+		case strings.HasPrefix(text, "# trusted-registries:"):
+			for _, r := range strings.Split(strings.TrimPrefix(text, "# trusted-registries:"), ",") {
+				if r = strings.TrimSpace(r); r != "" {
+					fx.trusted = append(fx.trusted, r)
+				}
+			}
 		case text == "" || strings.HasPrefix(text, "#"):
 		default:
 			for _, id := range pending {
@@ -133,7 +169,10 @@ func TestRuleFixtures(t *testing.T) {
 						t.Fatalf("%s: expects unknown rule %s", file, id)
 					}
 				}
-				l := New(Options{Engine: eng, BuildArgs: fx.buildArgs, Target: fx.target})
+				// The fixture is about its directory's rule: run it even
+				// when it is off by default, as `rules.enable` would.
+				cfg := &config.Config{Rules: config.Rules{Enable: []string{rule.ID}}}
+				l := New(Options{Engine: fixtureEngine(t, fx.trusted), Config: cfg, BuildArgs: fx.buildArgs, Target: fx.target})
 				res := l.LintOne(context.Background(), Input{Path: filepath.ToSlash(file), Data: src})
 				if len(res.Errors) > 0 {
 					t.Fatalf("unexpected errors: %v", res.Errors)

@@ -34,6 +34,42 @@ type ImageOptions struct {
 	// replaces the default skip list when non-nil (see image.Options).
 	NoFileScan bool
 	SkipPaths  []string
+	// Progress, when set, is told each time the scan of an image enters a
+	// new step. It is called on the scanning goroutine and must return
+	// quickly; the CLI draws a status line from it.
+	Progress func(ImageProgress)
+}
+
+// ImageProgress says where the scan of one image is.
+type ImageProgress struct {
+	Ref  string
+	Step ImageStep
+	// Layers and Bytes are the image's layer count and the sum of its
+	// layer blob sizes as stored (compressed), known from StepLayers on;
+	// Bytes is 0 when a source does not say (the daemon's export).
+	Layers int
+	Bytes  int64
+}
+
+// ImageStep is a step of LintImage, in the order they happen.
+type ImageStep int
+
+const (
+	StepOpen   ImageStep = iota // resolving the reference, reading manifest and config
+	StepLayers                  // reading every layer (most of the time on large images)
+	StepRules                   // evaluating the rules
+)
+
+func (s ImageStep) String() string {
+	switch s {
+	case StepOpen:
+		return "opening"
+	case StepLayers:
+		return "reading layers"
+	case StepRules:
+		return "evaluating rules"
+	}
+	return "scanning"
 }
 
 // ImageResult is the outcome for one image.
@@ -85,13 +121,30 @@ func (l *Linter) LintImage(ctx context.Context, ref string, opts ImageOptions) (
 		idx = newContextIndex(df)
 	}
 
+	progress := func(p ImageProgress) {
+		if opts.Progress != nil {
+			p.Ref = ref
+			opts.Progress(p)
+		}
+	}
+	progress(ImageProgress{Step: StepOpen})
 	img, err := source.Open(ctx, ref, opts.Source)
 	if err != nil {
-		ir.Errors = append(ir.Errors, InputError{File: ref, Message: redact(trimRef(err.Error(), ref))})
+		// The reference itself may hold a credential (a path or a tag).
+		ir.Errors = append(ir.Errors, InputError{File: redact(ref), Message: redact(trimRef(err.Error(), ref))})
 		return ir
 	}
 	defer img.Close()
 	ir.File = img.Name
+	if opts.Progress != nil {
+		var size int64
+		for _, l := range img.Layers {
+			if l.Size > 0 {
+				size += l.Size
+			}
+		}
+		progress(ImageProgress{Step: StepLayers, Layers: len(img.Layers), Bytes: size})
+	}
 	doc, err := image.Build(ctx, img, image.Options{MaxFileBytes: opts.MaxFileBytes, Workers: opts.Workers, Dockerfile: df, NoFileSecrets: opts.NoFileScan, SkipPaths: opts.SkipPaths})
 	if err != nil {
 		ir.Errors = append(ir.Errors, InputError{File: img.Name, Message: redact(trimRef(err.Error(), ref))})
@@ -115,6 +168,7 @@ func (l *Linter) LintImage(ctx context.Context, ref string, opts ImageOptions) (
 		ir.Warnings = append(ir.Warnings, InputError{File: img.Name, Message: "a Windows image: hardline's image checks are for Linux images, so none were run"})
 		return ir
 	}
+	progress(ImageProgress{Step: StepRules, Layers: len(doc.Layers)})
 	results, err := l.opts.Engine.Evaluate(ctx, policy.KindImage, doc, l.enabled)
 	if err != nil {
 		ir.Errors = append(ir.Errors, InputError{File: img.Name, Message: err.Error()})

@@ -380,39 +380,9 @@ func MaskSource(src []byte, values []string) []byte {
 // the exact values given.
 func Redact(msg string, values []string) string { return redactKnown(msg, values) }
 
-// redact masks anything in msg that the secret detector recognises.
-func redact(msg string) string {
-	ms := secrets.Default().ScanText(msg)
-	if len(ms) == 0 {
-		return msg
-	}
-	lines := strings.Split(msg, "\n")
-	// Replace from the end so earlier columns stay valid.
-	sort.Slice(ms, func(i, j int) bool {
-		if ms[i].Line != ms[j].Line {
-			return ms[i].Line > ms[j].Line
-		}
-		return ms[i].Column > ms[j].Column
-	})
-	for _, m := range ms {
-		if m.Line < 1 || m.Line > len(lines) {
-			continue
-		}
-		ln := lines[m.Line-1]
-		start := m.Column - 1
-		if start < 0 || start > len(ln) {
-			continue
-		}
-		// Match deliberately carries no value or length; the value runs to
-		// the end of the token it starts.
-		end := start
-		for end < len(ln) && !strings.ContainsRune(" \t\"'`,;)", rune(ln[end])) {
-			end++
-		}
-		lines[m.Line-1] = ln[:start] + m.Masked + ln[end:]
-	}
-	return strings.Join(lines, "\n")
-}
+// redact masks anything in msg that the secret detector recognises, span
+// by span, leaving the text around each value as it was.
+func redact(msg string) string { return secrets.Default().Redact(msg) }
 
 // spans lists every instruction's line range (FROM included) in file order,
 // for suppression comments to find the instruction they precede.

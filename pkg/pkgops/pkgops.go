@@ -132,7 +132,8 @@ var (
 		"remove": Remove, "purge": Remove, "autoremove": Remove, "autopurge": Remove,
 		"update":  Update,
 		"upgrade": Upgrade, "dist-upgrade": Upgrade, "full-upgrade": Upgrade, "safe-upgrade": Upgrade,
-		"clean": Clean, "autoclean": Clean,
+		// dist-clean (apt 2.7+) also removes the package lists.
+		"clean": Clean, "autoclean": Clean, "dist-clean": Clean,
 	}
 )
 
@@ -372,7 +373,11 @@ func yarn(args []string) Op {
 		pos = pos[1:]
 	}
 	if len(pos) == 0 {
-		// Bare `yarn` installs the project's dependencies.
+		// Bare `yarn` installs the project's dependencies; `yarn
+		// --version` and `yarn --help` only print.
+		if p.has("v", "version", "h", "help") {
+			op.Action = Other
+		}
 		return op
 	}
 	sub := pos[0]

@@ -77,7 +77,7 @@ var opCases = []struct {
 	},
 	{
 		name:   "apt remove purge autoremove upgrade clean",
-		script: "apt-get purge -y --auto-remove gcc; apt-get autoremove -y; apt dist-upgrade -y; apt-get clean; aptitude safe-upgrade; apt-get source x",
+		script: "apt-get purge -y --auto-remove gcc; apt-get autoremove -y; apt dist-upgrade -y; apt-get clean; aptitude safe-upgrade; apt-get source x; apt-get dist-clean",
 		want: []Op{
 			{Manager: "apt", Action: Remove, Packages: []string{"gcc"}, Specs: []string{"gcc"}, Flags: []string{"-y", "--auto-remove"}, Command: 0},
 			{Manager: "apt", Action: Remove, Flags: []string{"-y"}, Command: 1},
@@ -85,6 +85,7 @@ var opCases = []struct {
 			{Manager: "apt", Action: Clean, Command: 3},
 			{Manager: "apt", Action: Upgrade, Command: 4},
 			{Manager: "apt", Action: Other, Command: 5},
+			{Manager: "apt", Action: Clean, Command: 6},
 		},
 	},
 	{
@@ -164,7 +165,7 @@ var opCases = []struct {
 	},
 	{
 		name:   "yarn and pnpm",
-		script: "yarn; yarn install --frozen-lockfile; yarn global add serve@14; yarn add -D jest; yarn cache clean; yarn build; pnpm add -g pnpm@9; pnpm i --frozen-lockfile; pnpm store prune",
+		script: "yarn; yarn install --frozen-lockfile; yarn global add serve@14; yarn add -D jest; yarn cache clean; yarn build; pnpm add -g pnpm@9; pnpm i --frozen-lockfile; pnpm store prune; yarn --version",
 		want: []Op{
 			{Manager: "yarn", Action: Install, Command: 0},
 			{Manager: "yarn", Action: Install, Flags: []string{"--frozen-lockfile"}, Command: 1},
@@ -175,6 +176,7 @@ var opCases = []struct {
 			{Manager: "pnpm", Action: Install, Packages: []string{"pnpm"}, Specs: []string{"pnpm@9"}, Flags: []string{"-g"}, Global: true, Command: 6},
 			{Manager: "pnpm", Action: Install, Flags: []string{"--frozen-lockfile"}, Command: 7},
 			{Manager: "pnpm", Action: Clean, Command: 8},
+			{Manager: "yarn", Action: Other, Flags: []string{"--version"}, Command: 9},
 		},
 	},
 	{

@@ -62,6 +62,10 @@ type Options struct {
 	// Data is made available to rules as data.hardline.config (settings
 	// from .hardline.yaml such as trusted registries); nil means empty.
 	Data map[string]any
+
+	// keepLibrary compiles every library rule into every compiler: tests
+	// compare pruneLibrary against it.
+	keepLibrary bool
 }
 
 // Result is one element of a rule's deny set.
@@ -139,7 +143,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if trusted {
 		n = max(1, min(opts.Compilers, len(rs.rules)))
 	}
-	compilers, ruleComp, err := compileParts(rs, n, opts.Print != nil, trusted)
+	compilers, ruleComp, err := compileParts(rs, n, opts.Print != nil, trusted, trusted && !opts.keepLibrary)
 	if err != nil {
 		return nil, err
 	}
@@ -181,10 +185,14 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 }
 
 // compileParts compiles the rule set in n compilers concurrently: rule i
-// (in ID order) goes to compiler i%n, and every compiler gets all library
-// modules. It returns the compilers and each rule's compiler index.
-func compileParts(rs *ruleSet, n int, printEnabled, trusted bool) ([]*ast.Compiler, []int, error) {
+// (in ID order) goes to compiler i%n, and every compiler gets the library
+// modules; with pruneLib (embedded rules only) just the library rules its
+// own rules use. It returns the compilers and each rule's compiler index.
+func compileParts(rs *ruleSet, n int, printEnabled, trusted, pruneLib bool) ([]*ast.Compiler, []int, error) {
 	if n <= 1 {
+		if pruneLib {
+			pruneLibrary(rs.modules)
+		}
 		c, err := compile(rs.modules, printEnabled, trusted)
 		if err != nil {
 			return nil, nil, err
@@ -224,6 +232,9 @@ func compileParts(rs *ruleSet, n int, printEnabled, trusted bool) ([]*ast.Compil
 				}
 				mods[i] = &cp
 			}
+			if pruneLib {
+				pruneLibrary(mods)
+			}
 			compilers[p], errs[p] = compile(mods, printEnabled, trusted)
 		}()
 	}
@@ -249,7 +260,7 @@ func compile(mods []*sourceModule, printEnabled, trusted bool) (*ast.Compiler, e
 		// stages); re-running the pure validation stages on every start
 		// cost a fifth of a single-Dockerfile run. Custom rules always get
 		// the full set.
-		c = c.WithSkipStages(validationOnlyStages...)
+		c = c.WithSkipStages(trustedSkipStages(printEnabled)...)
 	}
 	c.Compile(modules)
 	if c.Failed() {
@@ -271,6 +282,36 @@ var validationOnlyStages = []ast.StageID{
 	ast.StageCheckTypes,
 	ast.StageCheckDeprecatedBuiltins,
 	ast.StageBuildRequiredCapabilities,
+}
+
+// noOpForBuiltinStages rewrite constructs the embedded rules do not use
+// (template strings, rego.metadata calls, with, test tracing) or build
+// what only skipped stages read (SetGraph feeds the recursion and type
+// checks; the safety check of heads only reports). On the embedded rules
+// each is a no-op that still walks every rule: together about a fifth of
+// compilation. TestTrustedStageSkipsAreNoOps compiles the embedded rules
+// with and without them and requires identical modules, so a rule that
+// starts using one of these constructs fails `make test` instead of
+// evaluating differently.
+var noOpForBuiltinStages = []ast.StageID{
+	ast.StageRewriteTemplateStrings,
+	ast.StageParseMetadataBlocks,
+	ast.StageRewriteRegoMetadataCalls,
+	ast.StageSetGraph,
+	ast.StageRewriteWithValues,
+	ast.StageCheckSafetyRuleHeads,
+	ast.StageRewriteTestRulesForTracing,
+}
+
+// trustedSkipStages are the stages skipped for the embedded rules. Print
+// calls are only erased when printing is off; with it on they must be
+// rewritten, so that stage stays.
+func trustedSkipStages(printEnabled bool) []ast.StageID {
+	stages := slices.Concat(validationOnlyStages, noOpForBuiltinStages)
+	if !printEnabled {
+		stages = append(stages, ast.StageRewritePrintCalls)
+	}
+	return stages
 }
 
 func newCompiler(printEnabled bool) *ast.Compiler {

@@ -166,3 +166,194 @@ func refersTo(r *ast.Rule, lib ast.Ref, aliases, removed map[ast.Var]bool) bool 
 	})
 	return found
 }
+
+// libRule names the rules of one name in one library package.
+type libRule struct {
+	pkg  string // package path, e.g. "data.hardline.lib.hardening"
+	name ast.Var
+}
+
+// pruneLibrary drops, from the library modules among mods, every rule that
+// no rule module of mods uses, directly or through other library rules.
+// With the embedded rules split over two compilers, each compiler otherwise
+// compiles the whole library (~1,500 lines) for the half of the rules it
+// holds. Library modules must be this compiler's own copies: their rules
+// are removed in place.
+//
+// The analysis is conservative: a reference it cannot resolve to one rule
+// (a dynamic key into a library package, a package used as a value, a
+// reference to data.hardline.lib itself) keeps the whole package, or the
+// whole library.
+func pruneLibrary(mods []*sourceModule) {
+	libs := map[string][]*sourceModule{}
+	var libPaths []ast.Ref
+	for _, sm := range mods {
+		if sm.kind != kindLib {
+			continue
+		}
+		p := sm.mod.Package.Path.String()
+		if _, seen := libs[p]; !seen {
+			libPaths = append(libPaths, sm.mod.Package.Path)
+		}
+		libs[p] = append(libs[p], sm)
+	}
+	if len(libs) == 0 {
+		return
+	}
+	byRule := map[libRule][]*ast.Rule{}
+	ruleMod := map[*ast.Rule]*sourceModule{}
+	for p, sms := range libs {
+		for _, sm := range sms {
+			for _, r := range sm.mod.Rules {
+				k := libRule{p, ruleName(r)}
+				byRule[k] = append(byRule[k], r)
+				ruleMod[r] = sm
+			}
+		}
+	}
+
+	u := libUses{libs: libs, libPaths: libPaths, rules: byRule, reached: map[libRule]bool{}, wholePkg: map[string]bool{}}
+	for _, sm := range mods {
+		if sm.kind == kindLib {
+			continue
+		}
+		for _, r := range sm.mod.Rules {
+			u.walk(sm, r)
+		}
+	}
+	for len(u.queue) > 0 && !u.all {
+		k := u.queue[0]
+		u.queue = u.queue[1:]
+		for _, r := range byRule[k] {
+			u.walk(ruleMod[r], r)
+		}
+	}
+	if u.all {
+		return
+	}
+	for p, sms := range libs {
+		for _, sm := range sms {
+			kept := sm.mod.Rules[:0:0]
+			for _, r := range sm.mod.Rules {
+				if u.wholePkg[p] || u.reached[libRule{p, ruleName(r)}] {
+					kept = append(kept, r)
+				}
+			}
+			sm.mod.Rules = kept
+		}
+	}
+}
+
+// libUses collects the library rules reachable from a set of rules.
+type libUses struct {
+	libs     map[string][]*sourceModule
+	libPaths []ast.Ref
+	rules    map[libRule][]*ast.Rule
+	reached  map[libRule]bool
+	queue    []libRule
+	wholePkg map[string]bool // packages used as a whole
+	all      bool            // something refers to the library as a whole
+}
+
+func (u *libUses) use(k libRule) {
+	if _, exists := u.rules[k]; !exists || u.reached[k] {
+		return
+	}
+	u.reached[k] = true
+	u.queue = append(u.queue, k)
+}
+
+func (u *libUses) keepPackage(p string) {
+	for k := range u.rules {
+		if k.pkg == p {
+			u.use(k)
+		}
+	}
+}
+
+// walk records what rule r of module sm refers to: references through the
+// module's import aliases or data, and bare names of rules of its own
+// package (a local variable of the same name only keeps a rule too many).
+func (u *libUses) walk(sm *sourceModule, r *ast.Rule) {
+	aliases := map[ast.Var]ast.Ref{}
+	for _, imp := range sm.mod.Imports {
+		ref, ok := imp.Path.Value.(ast.Ref)
+		if !ok {
+			continue
+		}
+		name := imp.Alias
+		if name == "" {
+			last, isStr := ref[len(ref)-1].Value.(ast.String)
+			if !isStr {
+				continue
+			}
+			name = ast.Var(last)
+		}
+		aliases[name] = ref
+	}
+	own := sm.mod.Package.Path.String()
+	var vis *ast.GenericVisitor
+	vis = ast.NewGenericVisitor(func(x any) bool {
+		switch v := x.(type) {
+		case ast.Ref:
+			u.ref(v, aliases, own)
+			for _, t := range v[1:] {
+				vis.Walk(t)
+			}
+			return true
+		case ast.Var:
+			u.ref(ast.Ref{ast.VarTerm(string(v))}, aliases, own)
+		}
+		return false
+	})
+	vis.Walk(r)
+	// The visitor skips the terms of a ref head (`a[x] := ...`).
+	for rr := r; rr != nil; rr = rr.Else {
+		for _, t := range rr.Head.Ref()[1:] {
+			vis.Walk(t)
+		}
+	}
+}
+
+func (u *libUses) ref(ref ast.Ref, aliases map[ast.Var]ast.Ref, own string) {
+	head, ok := ref[0].Value.(ast.Var)
+	if !ok {
+		return
+	}
+	var full ast.Ref
+	switch {
+	case aliases[head] != nil:
+		full = aliases[head].Concat(ref[1:])
+	case head.Equal(ast.DefaultRootDocument.Value):
+		full = ref
+	default:
+		if _, isLib := u.libs[own]; isLib {
+			u.use(libRule{own, head})
+		}
+		return
+	}
+	for _, lp := range u.libPaths {
+		if !full.HasPrefix(lp) {
+			continue
+		}
+		p := lp.String()
+		if len(full) > len(lp) {
+			if name, isStr := full[len(lp)].Value.(ast.String); isStr {
+				u.use(libRule{p, ast.Var(name)})
+				return
+			}
+		}
+		u.wholePkg[p] = true
+		u.keepPackage(p)
+		return
+	}
+	// Not inside a library package: data, data.hardline, data.hardline.lib
+	// or a dynamic key on the way to one stand for all of them.
+	gp := full.GroundPrefix()
+	for _, lp := range u.libPaths {
+		if lp.HasPrefix(gp) {
+			u.all = true
+			return
+		}
+	}
+}

@@ -67,9 +67,11 @@ type jsonLocation struct {
 }
 
 type jsonSuppression struct {
-	Kind   string `json:"kind"`
-	Reason string `json:"reason"`
-	Source string `json:"source"`
+	Kind    string `json:"kind"`
+	Reason  string `json:"reason"`
+	Source  string `json:"source"`
+	Owner   string `json:"owner,omitempty"`
+	Expires string `json:"expires,omitempty"`
 }
 
 type jsonFinding struct {
@@ -88,8 +90,11 @@ type jsonFinding struct {
 	StageName   string           `json:"stage_name"`
 	Fingerprint string           `json:"fingerprint"`
 	Suppressed  *jsonSuppression `json:"suppressed,omitempty"`
-	Image       *jsonImage       `json:"image,omitempty"`
-	Secret      *jsonSecret      `json:"secret,omitempty"`
+	// ExpiredWaiver is the waiver that would have suppressed the finding
+	// had it not expired.
+	ExpiredWaiver *jsonSuppression `json:"expired_waiver,omitempty"`
+	Image         *jsonImage       `json:"image,omitempty"`
+	Secret        *jsonSecret      `json:"secret,omitempty"`
 }
 
 // jsonSecret names the secret value a finding is about; the value itself
@@ -185,7 +190,12 @@ func writeJSON(buf *bytes.Buffer, run *Run) error {
 			jf.Controls = append(jf.Controls, jsonControl{Framework: c.Framework, ID: c.ID})
 		}
 		if sp := f.Suppressed; sp != nil {
-			jf.Suppressed = &jsonSuppression{Kind: sp.Kind, Reason: sp.Reason, Source: sp.Source}
+			js := jsonSuppression(*sp)
+			jf.Suppressed = &js
+		}
+		if ew := f.ExpiredWaiver; ew != nil {
+			js := jsonSuppression(*ew)
+			jf.ExpiredWaiver = &js
 		}
 		if im := f.Image; im != nil {
 			// A conversion: a field added to ImageRef must join the schema

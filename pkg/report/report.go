@@ -1,6 +1,8 @@
 // Package report renders the findings of one hardline run as human-readable
-// text, as a documented JSON document (hardline.findings/v1) or as SARIF
-// 2.1.0 for GitHub code scanning.
+// text, as a documented JSON document (hardline.findings/v1), as SARIF 2.1.0
+// for GitHub code scanning, or in the formats CI systems read natively: JUnit
+// XML (test reports), GitLab Code Quality JSON and checkstyle XML (reviewdog,
+// Jenkins warnings-ng).
 //
 // Reporters are pure functions of a Run: they never read the file system or
 // the clock, so the machine formats are byte-identical for identical input,
@@ -12,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -66,7 +69,8 @@ type Run struct {
 	Duration time.Duration
 }
 
-// Options tune the text format; the machine formats ignore them.
+// Options tune how a report is rendered. Color and Verbose only affect the
+// text format; Category only SARIF.
 type Options struct {
 	// Color enables ANSI colors. The caller decides (NO_COLOR, --no-color,
 	// whether stdout is a terminal); the reporter never inspects the
@@ -74,16 +78,27 @@ type Options struct {
 	Color bool
 	// Verbose also shows suppressed findings and the run duration.
 	Verbose bool
+	// Category overrides Run.Category as the SARIF automationDetails.id
+	// (slashes around it are dropped, one is appended). GitHub keeps one analysis
+	// per category, so uploads that must not replace each other (two
+	// Dockerfile trees, an image and its Dockerfile) need distinct ones.
+	// Empty: Run.Category, or "hardline" when that is empty too.
+	Category string
 }
 
 const (
-	FormatText  = "text"
-	FormatJSON  = "json"
-	FormatSARIF = "sarif"
+	FormatText       = "text"
+	FormatJSON       = "json"
+	FormatSARIF      = "sarif"
+	FormatJUnit      = "junit"
+	FormatGitLab     = "gitlab"
+	FormatCheckstyle = "checkstyle"
 )
 
 // Formats lists the accepted values of Write's format argument.
-func Formats() []string { return []string{FormatText, FormatJSON, FormatSARIF} }
+func Formats() []string {
+	return []string{FormatText, FormatJSON, FormatSARIF, FormatJUnit, FormatGitLab, FormatCheckstyle}
+}
 
 // Write renders run in format to w. The whole report is built in memory
 // first so that a rendering error never leaves half a document behind.
@@ -102,7 +117,13 @@ func Write(w io.Writer, format string, run *Run, opts Options) error {
 	case FormatJSON:
 		err = writeJSON(&buf, run)
 	case FormatSARIF:
-		err = writeSARIF(&buf, run)
+		err = writeSARIF(&buf, run, opts)
+	case FormatJUnit:
+		err = writeJUnit(&buf, run)
+	case FormatGitLab:
+		err = writeGitLab(&buf, run)
+	case FormatCheckstyle:
+		err = writeCheckstyle(&buf, run)
 	default:
 		return fmt.Errorf("report: unknown format %q (want %s)", format, strings.Join(Formats(), ", "))
 	}
@@ -135,8 +156,10 @@ type Summary struct {
 	Files      int
 	Findings   int // unsuppressed findings
 	Suppressed int
-	Errors     int
-	Warnings   int
+	// Baselined counts the suppressed findings a --baseline file covers.
+	Baselined int
+	Errors    int
+	Warnings  int
 	// BySeverity counts unsuppressed findings, indexed by finding.Severity.
 	BySeverity [finding.Critical + 1]int
 	FailOn     finding.Severity
@@ -153,6 +176,9 @@ func Summarize(run *Run) Summary {
 	for _, f := range run.Findings {
 		if f.Suppressed != nil {
 			s.Suppressed++
+			if f.Suppressed.Kind == "baseline" {
+				s.Baselined++
+			}
 			continue
 		}
 		s.Findings++
@@ -239,4 +265,73 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// ruleIndex maps rule IDs to the evaluated rules (first occurrence wins, as
+// in rulesByID), for formats that need a finding's rule metadata.
+func ruleIndex(run *Run) map[string]finding.Rule {
+	m := make(map[string]finding.Rule, len(run.Rules))
+	for _, r := range run.Rules {
+		if _, dup := m[r.ID]; !dup {
+			m[r.ID] = r
+		}
+	}
+	return m
+}
+
+// findingHelpURI is the finding's own help URI, else its rule's page.
+func findingHelpURI(f *finding.Finding, rules map[string]finding.Rule) string {
+	if f.HelpURI != "" {
+		return f.HelpURI
+	}
+	if r, ok := rules[f.RuleID]; ok {
+		return helpURI(r)
+	}
+	return ""
+}
+
+// inputOf is the input a finding belongs to: the image for image findings
+// (even when they point at a Dockerfile line), otherwise the file.
+func inputOf(f *finding.Finding) string {
+	if f.Image != nil && f.Image.Name != "" {
+		return f.Image.Name
+	}
+	return f.File
+}
+
+// positionText is file[:line[:column]], as the text format prints it.
+func positionText(file string, l finding.Location) string {
+	var b strings.Builder
+	b.WriteString(oneLine(file))
+	if l.StartLine > 0 {
+		b.WriteString(":" + strconv.Itoa(l.StartLine))
+		if l.StartColumn > 0 {
+			b.WriteString(":" + strconv.Itoa(l.StartColumn))
+		}
+	}
+	return b.String()
+}
+
+// imageText says where in an image a finding lies ("layer 3, /usr/bin/x,
+// from the base image"); empty for Dockerfile findings.
+func imageText(im *finding.ImageRef) string {
+	if im == nil {
+		return ""
+	}
+	var parts []string
+	if im.Layer >= 0 {
+		parts = append(parts, "layer "+strconv.Itoa(im.Layer))
+	} else {
+		parts = append(parts, "image configuration")
+	}
+	if im.Path != "" {
+		parts = append(parts, oneLine(im.Path))
+	}
+	switch im.Origin {
+	case "base":
+		parts = append(parts, "from the base image")
+	case "own":
+		parts = append(parts, "from the Dockerfile")
+	}
+	return strings.Join(parts, ", ")
 }

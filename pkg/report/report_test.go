@@ -191,7 +191,7 @@ func has(v any, key string) bool {
 
 func TestFormats(t *testing.T) {
 	got := strings.Join(Formats(), ",")
-	if got != "text,json,sarif" {
+	if got != "text,json,sarif,junit,gitlab,checkstyle" {
 		t.Fatalf("Formats() = %s", got)
 	}
 	for _, f := range Formats() {

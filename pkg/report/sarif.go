@@ -59,7 +59,7 @@ func securitySeverity(s finding.Severity) string {
 
 var semverRE = regexp.MustCompile(`^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$`)
 
-func writeSARIF(buf *bytes.Buffer, run *Run) error {
+func writeSARIF(buf *bytes.Buffer, run *Run, opts Options) error {
 	sr := sarif.NewRun()
 	// Columns count characters, as in the text format, not UTF-16 units.
 	sr.WithColumnKind("unicodeCodePoints")
@@ -72,10 +72,7 @@ func writeSARIF(buf *bytes.Buffer, run *Run) error {
 		sarif.NewTextMessage("The directory hardline was run from; relative result paths are relative to it."))
 	sr.WithOriginalUriBaseIds(map[string]sarif.ArtifactLocation{srcRoot: *root})
 
-	category := strings.TrimSuffix(strings.TrimSpace(run.Category), "/")
-	if category == "" {
-		category = defaultCategory
-	}
+	category := sarifCategory(run, opts)
 	// The trailing slash makes the whole id a category with an empty run
 	// part, so repeated uploads replace each other instead of piling up.
 	sr.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID(category + "/"))
@@ -118,6 +115,19 @@ func writeSARIF(buf *bytes.Buffer, run *Run) error {
 	}
 	buf.WriteString("\n")
 	return nil
+}
+
+// sarifCategory is the category part of automationDetails.id: the caller's
+// override, else the command's, else the default; never empty, so that two
+// uploads of one commit can only collide when they were meant to replace
+// each other.
+func sarifCategory(run *Run, opts Options) string {
+	for _, c := range []string{opts.Category, run.Category} {
+		if c = strings.Trim(strings.TrimSpace(c), "/"); c != "" {
+			return c
+		}
+	}
+	return defaultCategory
 }
 
 func sarifDriver(run *Run) *sarif.ToolComponent {
@@ -275,6 +285,9 @@ func sarifResult(f finding.Finding, ruleIndex int) *sarif.Result {
 			props.Add("secretRule", sr.Rule)
 		}
 	}
+	if ew := f.ExpiredWaiver; ew != nil && f.Suppressed == nil {
+		props.Add("expiredWaiver", map[string]string{"source": ew.Source, "expires": ew.Expires, "owner": ew.Owner, "reason": ew.Reason})
+	}
 	res.WithProperties(props)
 
 	if sp := f.Suppressed; sp != nil {
@@ -294,6 +307,12 @@ func sarifResult(f finding.Finding, ruleIndex int) *sarif.Result {
 		}
 		if sp.Source != "" {
 			sprops.Add("source", sp.Source)
+		}
+		if sp.Owner != "" {
+			sprops.Add("owner", sp.Owner)
+		}
+		if sp.Expires != "" {
+			sprops.Add("expires", sp.Expires)
 		}
 		if len(sprops.Properties) > 0 {
 			s.WithProperties(sprops)

@@ -325,3 +325,39 @@ func TestSARIFRegion(t *testing.T) {
 		})
 	}
 }
+
+// Options.Category (the --category flag) overrides the command's category;
+// every form of it gives one run with a stable, slash-terminated id.
+func TestSARIFCategoryOption(t *testing.T) {
+	cases := []struct {
+		runCat, optCat, want string
+	}{
+		{"hardline/lint", "", "hardline/lint/"},
+		{"hardline/lint", "dockerfiles/services", "dockerfiles/services/"},
+		{"hardline/lint", "  images/app/ ", "images/app/"},
+		{"", "", "hardline/"},
+		{"", "/", "hardline/"},
+		{"hardline/image", "/", "hardline/image/"},
+	}
+	for _, c := range cases {
+		run := sampleRun()
+		run.Category = c.runCat
+		out := render(t, "sarif", run, Options{Category: c.optCat})
+		doc := decode(t, out)
+		if n := len(at(t, doc, "runs").([]any)); n != 1 {
+			t.Fatalf("%d runs", n)
+		}
+		if got := at(t, doc, "runs", 0, "automationDetails", "id"); got != c.want {
+			t.Errorf("run %q, option %q: id = %v, want %s", c.runCat, c.optCat, got, c.want)
+		}
+		if again := render(t, "sarif", run, Options{Category: c.optCat}); again != out {
+			t.Errorf("run %q, option %q: output not stable", c.runCat, c.optCat)
+		}
+	}
+	// The category only changes SARIF.
+	for _, f := range []string{"json", "junit", "gitlab", "checkstyle"} {
+		if render(t, f, sampleRun(), Options{}) != render(t, f, sampleRun(), Options{Category: "x"}) {
+			t.Errorf("%s depends on the category", f)
+		}
+	}
+}

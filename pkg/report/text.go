@@ -158,6 +158,13 @@ func writeFindingText(buf *bytes.Buffer, st *styles, src *sourceCache, f *findin
 		buf.WriteString("  " + st.dim.Sprint("(suppressed: "+oneLine(why)+")"))
 	}
 	buf.WriteString("\n")
+	if ew := f.ExpiredWaiver; ew != nil && f.Suppressed == nil {
+		l := "waiver expired on " + ew.Expires + " (" + ew.Source
+		if ew.Owner != "" {
+			l += ", owner " + ew.Owner
+		}
+		buf.WriteString("  " + st.failed.Sprint(oneLine(l+"): this finding counts again")) + "\n")
+	}
 
 	writeSnippet(buf, st, src, f)
 
@@ -358,6 +365,9 @@ func summaryText(st *styles, s Summary, opts Options, took time.Duration, noun [
 	b.WriteString(" in " + plural(s.Files, noun[0], noun[1]))
 	if s.Suppressed > 0 {
 		fmt.Fprintf(&b, ", %d suppressed", s.Suppressed)
+		if s.Baselined > 0 && !opts.Verbose {
+			fmt.Fprintf(&b, " (%d in the baseline, not shown; -v shows them)", s.Baselined)
+		}
 	}
 	if s.Warnings > 0 {
 		b.WriteString(", " + plural(s.Warnings, "warning", "warnings"))

@@ -138,15 +138,15 @@ func index(rules []finding.Rule, tags []policy.Tag) []byte {
 	b.WriteString(marker)
 	b.WriteString("\n# Rules\n\n")
 	fmt.Fprintf(&b, "This index lists %d rules. Rules marked *off* only run when a\nconfiguration enables them.\n\n", len(rules))
-	b.WriteString("| ID | Name | Title | Severity | Tags | Controls | Default |\n")
-	b.WriteString("|---|---|---|---|---|---|---|\n")
+	b.WriteString("| ID | Name | Title | Severity | Inputs | Tags | Controls | Default |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rules {
 		def := "on"
 		if !r.Enabled {
 			def = "*off*"
 		}
-		fmt.Fprintf(&b, "| [%s](%s.md) | `%s` | %s | %s | %s | %s | %s |\n",
-			r.ID, r.ID, r.Name, cell(r.Title), r.Severity, tagLinks(r.Tags), controls(r.Controls, "<br>"), def)
+		fmt.Fprintf(&b, "| [%s](%s.md) | `%s` | %s | %s | %s | %s | %s | %s |\n",
+			r.ID, r.ID, r.Name, cell(r.Title), r.Severity, orDash(strings.Join(r.Inputs, ", ")), tagLinks(r.Tags), controls(r.Controls, "<br>"), def)
 	}
 
 	b.WriteString("\n## Tags\n\n")

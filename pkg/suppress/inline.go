@@ -64,6 +64,11 @@ func Parse(src []byte, spans []Span) ([]Directive, []Problem) {
 		if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
 			continue // e.g. "# hardliner", not ours
 		}
+		// Prose that starts with the word ("# hardline scans this file")
+		// is not a directive; key=value, or a misspelt ignore, is.
+		if first := strings.ToLower(firstWord(strings.TrimSpace(rest))); !strings.Contains(first, "=") && !strings.HasPrefix(first, "ignore") {
+			continue
+		}
 		d, err := parseDirective(strings.TrimSpace(rest))
 		if err != "" {
 			probs = append(probs, Problem{Line: ln, Msg: err})
@@ -109,6 +114,11 @@ func parseDirective(s string) (Directive, string) {
 			}
 		case "reason":
 			d.Reason = val
+		case "owner", "expires":
+			// Time-boxed, owned waivers are reviewed in one place, where
+			// their expiry is checked and announced; a comment scattered in
+			// a Dockerfile would silently outlive its date.
+			return d, fmt.Sprintf("%s= is not supported in a hardline ignore comment: put a waiver with owner and expires under ignore: in .hardline.yaml", strings.ToLower(key))
 		default:
 			return d, fmt.Sprintf("unknown hardline directive key %q (want ignore=, ignore-file= or reason=)", key)
 		}

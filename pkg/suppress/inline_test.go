@@ -64,11 +64,19 @@ func TestProblems(t *testing.T) {
 		"# hardline ignor=HL1001\nFROM a\n",
 		"# hardline reason=\"x\"\nFROM a\n",
 		"# hardline ignore=HL1001 reason=\"unterminated\nFROM a\n",
-		"# hardline nonsense\nFROM a\n",
+		"# hardline ignore HL1001\nFROM a\n",
+		"# hardline nonsense=1\nFROM a\n",
 	} {
 		dirs, probs := Parse([]byte(src), []Span{{2, 2}})
 		if len(dirs) != 0 || len(probs) != 1 {
 			t.Errorf("%q: want exactly one problem and no directive, got %+v %+v", src, dirs, probs)
+		}
+	}
+	// Owned, time-boxed waivers live in .hardline.yaml; the error says so.
+	for _, key := range []string{"owner", "EXPIRES"} {
+		dirs, probs := Parse([]byte("# hardline ignore=HL1001 reason=\"x\" "+key+"=2030-01-01\nFROM a\n"), []Span{{2, 2}})
+		if len(dirs) != 0 || len(probs) != 1 || !strings.Contains(probs[0].Msg, strings.ToLower(key)+"= is not supported") || !strings.Contains(probs[0].Msg, ".hardline.yaml") {
+			t.Errorf("%s=: got %+v %+v", key, dirs, probs)
 		}
 	}
 	dirs, probs := Parse([]byte("FROM a\n# hardline ignore=HL1001\n"), []Span{{1, 1}})
@@ -76,7 +84,7 @@ func TestProblems(t *testing.T) {
 		t.Errorf("trailing directive: got %+v %+v", dirs, probs)
 	}
 	// Not ours: must be neither a directive nor a problem.
-	dirs, probs = Parse([]byte("# hardliner ignore=x\n# hardline-ish\nFROM a\n"), []Span{{3, 3}})
+	dirs, probs = Parse([]byte("# hardliner ignore=x\n# hardline-ish\n# hardline scans this file\n# Hardline\nFROM a\n"), []Span{{5, 5}})
 	if len(dirs)+len(probs) != 0 {
 		t.Errorf("foreign comments misread: %+v %+v", dirs, probs)
 	}
