@@ -97,3 +97,68 @@ test_dockerfile_document_ignored if {
 	d := object.union(fx.doc([st], []), {"setuid": [ix.file_ref("/usr/local/bin/netdiag", "file", "4755", 2, "")]})
 	count(findings(d)) == 0
 }
+
+# --- Dockerfiles ----------------------------------------------------------------
+
+df(instrs) := fx.doc([fx.stage(0, "", 1, fx.image_base("debian:12"), fx.debian, instrs, fx.runtime({}), [0], true)], [])
+
+df_run(line, argvs) := fx.run(line - 2, line, "script", [fx.command(a) | some a in argvs], [])
+
+df_keys(instrs) := {f.key | some f in findings(df(instrs))}
+
+test_df_setuid_forms if {
+	ks := df_keys([df_run(2, [
+		["chmod", "u+s", "/usr/local/bin/a"],
+		["chmod", "4755", "/usr/local/bin/b"],
+		["chmod", "+s", "/sbin/gosu"],
+		["install", "-m", "6755", "tool", "/usr/local/bin/c"],
+	])])
+	ks == {"mode:u+s:/usr/local/bin/a", "mode:4755:/usr/local/bin/b", "mode:+s:/sbin/gosu", "mode:6755:/usr/local/bin/c"}
+}
+
+test_df_message if {
+	some f in findings(df([df_run(2, [["chmod", "+s", "/sbin/gosu"]])]))
+	f.msg == "chmod +s sets the setuid+setgid bit on /sbin/gosu in stage 0: the program runs as the file's owner (root, unless chowned) whoever starts it"
+	f.location.start_line == 2
+}
+
+test_df_copy_chmod if {
+	cp := object.union(fx.copy(0, 3, ["netdiag"], "/usr/local/bin/netdiag", "", -1), {"copy": {"sources": ["netdiag"], "dest": "/usr/local/bin/netdiag", "from_stage": -1, "chmod": "4755"}})
+	df_keys([cp]) == {"mode:4755:/usr/local/bin/netdiag"}
+}
+
+# setgid on directories is the group-inheritance idiom; on a program it is
+# reported.
+test_df_setgid_dirs_ok if {
+	count(df_keys([df_run(2, [
+		["chmod", "g+s", "/srv/share"],
+		["chmod", "-R", "2775", "/var/www"],
+		["mkdir", "-p", "-m", "2775", "/data"],
+	])])) == 0
+	df_keys([df_run(2, [["chmod", "g+s", "/usr/bin/crontab"]])]) == {"mode:g+s:/usr/bin/crontab"}
+}
+
+test_df_cleared_later_ok if {
+	count(df_keys([
+		df_run(2, [["chmod", "u+s", "/usr/local/bin/a"]]),
+		df_run(3, [["chmod", "u-s", "/usr/local/bin/a"]]),
+	])) == 0
+	count(df_keys([
+		df_run(2, [["chmod", "4755", "/usr/local/bin/a"]]),
+		df_run(3, [["find", "/", "-xdev", "-perm", "/6000", "-type", "f", "-exec", "chmod", "a-s", "{}", "+"]]),
+	])) == 0
+	count(df_keys([df_run(2, [["chmod", "u+s", "/tmp/x"], ["rm", "-f", "/tmp/x"]])])) == 0
+}
+
+# The cleanup ran before the bit was set: still reported.
+test_df_cleanup_before_reported if {
+	df_keys([df_run(2, [["find", "/", "-perm", "/6000", "-exec", "chmod", "a-s", "{}", "+"], ["chmod", "u+s", "/usr/bin/ping"]])]) == {"mode:u+s:/usr/bin/ping"}
+}
+
+test_df_builder_stage_ok if {
+	b := fx.stage(0, "build", 1, fx.image_base("debian:12"), fx.debian, [df_run(2, [["chmod", "u+s", "/out/tool"]])], fx.runtime({}), [0], false)
+	final := fx.stage(1, "", 3, fx.image_base("debian:12"), fx.debian, [], fx.runtime({}), [1], true)
+	count(findings(fx.doc([b, final], []))) == 0
+}
+
+test_df_removing_bits_ok if count(df_keys([df_run(2, [["chmod", "u-s,g-s", "/usr/bin/su"], ["chmod", "755", "/usr/local/bin/x"]])])) == 0

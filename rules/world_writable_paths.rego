@@ -10,8 +10,13 @@
 #   are not reported. Entries below a reported world-writable directory are
 #   counted in its finding rather than reported one by one.
 #
-#   This rule only applies to images: the file modes are known once the image
-#   is built. It evidences NIST SP 800-190 §4.1.2 (image configuration
+#   In a Dockerfile, the mode changes of the final image's chain are read:
+#   `chmod 777`, `chmod o+w`, `chmod -R a+rwx`, `mkdir -m 777`, `install -m
+#   0777` and `COPY --chmod=777`. Modes with the sticky bit (`chmod 1777`,
+#   `+t`), paths deleted later in the chain (a build directory removed in
+#   the same RUN), paths made private again by a later chmod, and /dev,
+#   /proc and /sys (not part of the image) are not reported; `chmod 777
+#   /tmp` is, since it clears the sticky bit /tmp needs. It evidences NIST SP 800-190 §4.1.2 (image configuration
 #   defects); the CIS Docker Benchmark has no control for file modes inside
 #   images other than setuid/setgid bits (4.8), so none is mapped.
 # custom:
@@ -19,7 +24,7 @@
 #   name: world-writable-paths
 #   severity: medium
 #   tags: [filesystem]
-#   inputs: [image]
+#   inputs: [dockerfile, image]
 #   controls:
 #     nist-800-190: ["4.1.2"]
 #   remediation: |
@@ -47,7 +52,99 @@
 #       USER 10001
 package hardline.rules.world_writable_paths
 
+import data.hardline.lib.dockerfile as lib
+import data.hardline.lib.hardening as hd
 import data.hardline.lib.image as img
+
+# --- Dockerfiles ----------------------------------------------------------------
+
+deny contains r if {
+	some x in hd.final_mode_changes
+	mc := x.change
+	world_writable(mc.mode)
+	not sticky(mc.mode)
+	some p in mc.paths
+	not regex.match(`^/(dev|proc|sys)(/|$)`, p)
+	not restricted_later(x, p)
+	not hd.removed_later(x, p)
+	r := {
+		"msg": sprintf("%s makes %s world-writable in %s: any user in the container can %s%s", [change_text(mc), p, lib.stage_label(x.stage), what_can_path(mc), recursive_text(mc)]),
+		"location": x.instr.location,
+		"stage": x.stage,
+		"key": sprintf("mode:%s:%s", [mc.mode, p]),
+	}
+}
+
+# world_writable(m): the mode gives write permission to others: an octal
+# mode whose last digit has the write bit, or `o+w`, `a+rwx`, `ugo=rwx`
+# (`+w` without a class follows the umask, which keeps others out).
+world_writable(m) if bits.and(hd.octal_digit(m, 0), 2) == 2
+
+world_writable(m) if {
+	some c in hd.symbolic_clauses(m)
+	c.op in {"+", "="}
+	contains(c.perms, "w")
+	regex.match(`[oa]`, c.who)
+}
+
+sticky(m) if bits.and(hd.octal_digit(m, 3), 1) == 1
+
+sticky(m) if {
+	some c in hd.symbolic_clauses(m)
+	c.op in {"+", "="}
+	contains(c.perms, "t")
+}
+
+# restricted_later(x, p): a later mode change of p (or a directory above it,
+# recursively) takes the write permission away from others again.
+restricted_later(x, p) if {
+	some y in hd.final_mode_changes
+	hd.later_change(y, x)
+	some q in y.change.paths
+	covers_change(y.change, trim_right(q, "/"), p)
+	not world_writable(y.change.mode)
+	removes_other_write(y.change.mode)
+}
+
+covers_change(_, q, p) if q == trim_right(p, "/")
+
+covers_change(c, q, p) if {
+	c.recursive
+	hd.covers(q, p)
+}
+
+removes_other_write(m) if hd.octal_mode(m)
+
+removes_other_write(m) if {
+	some c in hd.symbolic_clauses(m)
+	regex.match(`[oa]`, c.who)
+	c.op == "="
+}
+
+removes_other_write(m) if {
+	some c in hd.symbolic_clauses(m)
+	regex.match(`[oa]`, c.who)
+	c.op == "-"
+	contains(c.perms, "w")
+}
+
+change_text(mc) := sprintf("COPY --chmod=%s", [mc.mode]) if mc.tool == "copy"
+
+else := sprintf("%s -m %s", [mc.tool, mc.mode]) if mc.tool in {"install", "mkdir"}
+
+else := sprintf("chmod -R %s", [mc.mode]) if mc.recursive
+
+else := sprintf("chmod %s", [mc.mode])
+
+what_can_path(mc) := "create, replace or delete files in it" if mc.tool == "mkdir"
+
+else := "write to it"
+
+recursive_text(mc) := ", and everything below it" if mc.recursive
+
+else := ""
+
+# --- images -------------------------------------------------------------------
 
 deny contains r if {
 	img.is_image

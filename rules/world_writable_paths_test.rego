@@ -89,3 +89,66 @@ test_dockerfile_document_ignored if {
 	d := object.union(fx.doc([st], []), {"world_writable": [ix.file_ref("/app", "dir", "0777", 2, "")]})
 	count(findings(d)) == 0
 }
+
+# --- Dockerfiles ----------------------------------------------------------------
+
+df(instrs) := fx.doc([fx.stage(0, "", 1, fx.image_base("debian:12"), fx.debian, instrs, fx.runtime({}), [0], true)], [])
+
+df_run(line, argvs) := fx.run(line - 2, line, "script", [fx.command(a) | some a in argvs], [])
+
+df_keys(instrs) := {f.key | some f in findings(df(instrs))}
+
+test_df_world_writable_forms if {
+	ks := df_keys([df_run(2, [
+		["chmod", "-R", "777", "/app"],
+		["chmod", "o+w", "/etc/app.conf"],
+		["chmod", "-R", "a+rwx", "/data"],
+		["mkdir", "-p", "-m", "777", "/cache"],
+		["install", "-d", "-m", "0777", "/spool"],
+		["chmod", "666", "/var/log/app.log"],
+	])])
+	ks == {"mode:777:/app", "mode:o+w:/etc/app.conf", "mode:a+rwx:/data", "mode:777:/cache", "mode:0777:/spool", "mode:666:/var/log/app.log"}
+}
+
+test_df_message if {
+	some f in findings(df([df_run(2, [["chmod", "-R", "777", "/app"]])]))
+	f.msg == "chmod -R 777 makes /app world-writable in stage 0: any user in the container can write to it, and everything below it"
+}
+
+# Sticky directories, modes that leave others out, +w (umask), /dev.
+test_df_not_world_writable if {
+	count(df_keys([df_run(2, [
+		["chmod", "1777", "/var/tmp/app"],
+		["chmod", "a+rwxt", "/shared"],
+		["chmod", "775", "/app"],
+		["chmod", "+w", "/app/x"],
+		["chmod", "g+w", "/app/y"],
+		["chmod", "666", "/dev/null"],
+		["mkdir", "-m", "755", "/z"],
+	])])) == 0
+}
+
+# chmod 777 /tmp clears the sticky bit /tmp needs.
+test_df_tmp_without_sticky if df_keys([df_run(2, [["chmod", "777", "/tmp"]])]) == {"mode:777:/tmp"}
+
+test_df_removed_or_restricted_later_ok if {
+	count(df_keys([df_run(2, [["chmod", "777", "/tmp/build"], ["make"], ["rm", "-rf", "/tmp/build"]])])) == 0
+	count(df_keys([
+		df_run(2, [["chmod", "-R", "777", "/app"]]),
+		df_run(3, [["chmod", "-R", "o-w", "/app"]]),
+	])) == 0
+}
+
+# Removed before it was made writable: still reported.
+test_df_removed_before_reported if df_keys([df_run(2, [["rm", "-rf", "/app"], ["mkdir", "-m", "777", "/app"]])]) == {"mode:777:/app"}
+
+test_df_copy_chmod if {
+	cp := object.union(fx.copy(0, 3, ["data"], "/srv/data", "", -1), {"copy": {"sources": ["data"], "dest": "/srv/data", "from_stage": -1, "chmod": "777"}})
+	df_keys([cp]) == {"mode:777:/srv/data"}
+}
+
+test_df_builder_stage_ok if {
+	b := fx.stage(0, "build", 1, fx.image_base("debian:12"), fx.debian, [df_run(2, [["chmod", "-R", "777", "/src"]])], fx.runtime({}), [0], false)
+	final := fx.stage(1, "", 3, fx.image_base("debian:12"), fx.debian, [], fx.runtime({}), [1], true)
+	count(findings(fx.doc([b, final], []))) == 0
+}

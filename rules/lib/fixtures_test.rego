@@ -83,7 +83,7 @@ stage(i, name, line, base, img, instrs, rt, chain, in_final) := {
 
 # doc(stages, secrets): the final stage is the last one.
 doc(stages, secrets) := {
-	"schema_version": "hardline.dockerfile/v1",
+	"schema_version": "hardline.dockerfile/v1.1",
 	"kind": "dockerfile",
 	"file": "Dockerfile",
 	"escape": "\\",

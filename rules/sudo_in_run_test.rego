@@ -1,0 +1,55 @@
+package hardline.rules.sudo_in_run_test
+
+import data.hardline.lib.fixtures as fx
+import data.hardline.lib.image_fixtures as ix
+import data.hardline.rules.sudo_in_run as rule
+
+findings(d) := fs if {
+	fs := rule.deny with input as d
+}
+
+one(instrs) := fx.doc([fx.stage(0, "", 1, fx.image_base("ubuntu:24.04"), fx.ubuntu, instrs, fx.runtime({}), [0], true)], [])
+
+# shellcmd strips sudo as a wrapper: the command is apt-get, wrapped.
+wrapped(argv) := object.union(fx.command(argv), {"name": argv[(count(argv) - count(rest(argv))) - 1], "args": rest(argv), "wrappers": ["sudo"]})
+
+rest(argv) := array.slice(argv, i + 1, count(argv)) if {
+	i := min({k | some k, a in argv; k > 0; not startswith(a, "-"); not argv[k - 1] in {"-u", "--user"}})
+}
+
+test_sudo_once_per_run if {
+	r := fx.run(0, 2, "sudo apt-get update && sudo apt-get install -y curl", [wrapped(["sudo", "apt-get", "update"]), wrapped(["sudo", "apt-get", "install", "-y", "curl"])], [])
+	fs := findings(one([r]))
+	count(fs) == 1
+	some f in fs
+	startswith(f.msg, "sudo runs apt-get in a RUN of stage 0")
+}
+
+test_sudo_u_drops_ok if {
+	r := fx.run(0, 2, "sudo -u node npm i -g x", [wrapped(["sudo", "-u", "node", "npm", "i", "-g", "x"])], [])
+	count(findings(one([r]))) == 0
+}
+
+test_sudo_in_string_ok if {
+	r := fx.run(0, 2, "echo 'sudo make me a sandwich'", [fx.command(["echo", "sudo make me a sandwich"])], [])
+	count(findings(one([r]))) == 0
+}
+
+test_dev_container_ok if {
+	r := fx.run(0, 2, "sudo apt-get update", [wrapped(["sudo", "apt-get", "update"])], [])
+	count(findings(object.union(one([r]), {"file": ".devcontainer/Dockerfile"}))) == 0
+}
+
+test_image_history if {
+	d := ix.image_doc(ix.with_history([
+		ix.hist(0, "ADD", "ADD rootfs.tar.gz / # buildkit", 0),
+		ix.hist(1, "RUN", "RUN /bin/sh -c sudo apt-get update # buildkit", 1),
+		ix.hist(2, "RUN", "RUN /bin/sh -c apt-get install -y sudo # buildkit", 2),
+		ix.hist(3, "RUN", "RUN /bin/sh -c apt-get install -y sudo curl # buildkit", 3),
+		ix.hist(4, "RUN", "RUN /bin/sh -c apk add --no-cache sudo openssh-server # buildkit", 4),
+		ix.hist(5, "RUN", "RUN /bin/sh -c apt-get update && sudo chown -R app /app # buildkit", 5),
+		ix.hist(6, "RUN", "|1 X=y /bin/sh -c echo $(sudo id -u) # buildkit", 6),
+		ix.hist(7, "RUN", "RUN /bin/sh -c echo sudo make me a sandwich # buildkit", 7),
+	]))
+	{f.history | some f in findings(d)} == {1, 5, 6}
+}

@@ -1,0 +1,4 @@
+# check=skip=MaintainerDeprecated
+FROM alpine:3.20
+MAINTAINER Jane Doe <jane@example.com>
+USER 10001

@@ -1,0 +1,5 @@
+ARG HTTPS_PORT=443
+FROM nginx:1.27-alpine
+ARG HTTPS_PORT
+# expect: HL1035,HL1035,HL1035
+expose 80 ${HTTPS_PORT}/tcp 53/udp

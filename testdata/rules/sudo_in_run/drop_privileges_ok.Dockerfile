@@ -1,0 +1,4 @@
+FROM node:20-bookworm
+RUN apt-get update && apt-get install -y sudo
+RUN sudo -u node npm install --global typescript
+RUN echo "run sudo visudo to edit" > /README

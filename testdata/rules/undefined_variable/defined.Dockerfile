@@ -1,0 +1,10 @@
+ARG ALPINE_VERSION=3.20
+FROM alpine:${ALPINE_VERSION}
+ARG APP_VERSION=1.2.3
+ARG TOKEN_FILE
+ENV VERSION=$APP_VERSION
+ENV PATH=/app/bin:$PATH
+COPY ${TOKEN_FILE:-token.txt} /run/
+# Shell-form RUN and CMD variables belong to the shell.
+RUN echo "$HOME $UNDEFINED_IN_SHELL"
+CMD echo $UNSET
