@@ -7,16 +7,18 @@ LDFLAGS       := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 GOLANGCI_VER  := v2.15.0
 GOLANGCI      := $(shell $(GO) env GOPATH)/bin/golangci-lint
 FUZZTIME      ?= 60s
+FUZZTIME_CI   ?= 5s
 
-.PHONY: all build test test-go test-rules lint docs docs-check bench perf perf-image demo fuzz clean tools e2e
+.PHONY: all build test test-go test-rules lint docs docs-check bench perf perf-image demo fuzz fuzz-ci clean tools e2e image bench-scale buildkit-compare
 
 all: build
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/hardline
 
-## test: everything a contributor needs — Go tests, Rego rule tests, generated-doc freshness, lint.
-test: test-go test-rules docs-check lint e2e
+## test: everything a contributor needs — Go tests, Rego rule tests, generated-doc freshness, lint,
+## a short fuzzing pass and the end-to-end tests (real images, registry, pre-commit, Chromium).
+test: test-go test-rules docs-check lint fuzz-ci e2e
 
 test-go:
 	$(GO) test -count=1 ./...
@@ -29,6 +31,7 @@ docs: build
 	$(BIN) rules doc -o docs/rules --no-config
 	$(GO) test ./pkg/dockerfile -run TestSchema -update >/dev/null
 	$(GO) test ./pkg/image -run TestSchemaUpToDate -update >/dev/null
+	$(GO) test ./pkg/compliance -run TestSchemaUpToDate -update >/dev/null
 	$(GO) test ./pkg/baseimage -run TestDocTable -update >/dev/null
 
 docs-check: build
@@ -81,13 +84,43 @@ perf-image: build
 demo: build
 	-$(BIN) lint examples/
 
-## fuzz: run every fuzz target for FUZZTIME each.
+## image: hardline's own image (cmd/hardline/Containerfile) from the binary `make build` just made, with
+## buildah (vfs storage, chroot isolation: no daemon, no registry), then linted and scanned by that
+## binary with the repository's .hardline.yaml. Writes bin/hardline-image.tar (docker-archive).
+IMAGE_TAG ?= localhost/hardline:dev
+image: build
+	@set -e; d=$$(mktemp -d -t hardline-image-XXXXXX); trap 'rm -rf "$$d"' EXIT; mkdir -p $$d/context; \
+	cp $(BIN) $$d/context/hardline; \
+	cp /etc/ssl/certs/ca-certificates.crt $$d/context/ca-certificates.crt; \
+	B="buildah --root $$d/root --runroot $$d/runroot --storage-driver vfs"; \
+	$$B bud -q --layers --format docker --isolation chroot --build-arg VERSION=$(VERSION) --build-arg REVISION=$(COMMIT) \
+		-f cmd/hardline/Containerfile -t $(IMAGE_TAG) $$d/context >/dev/null; \
+	rm -f bin/hardline-image.tar; \
+	$$B push -q $(IMAGE_TAG) docker-archive:bin/hardline-image.tar:$(IMAGE_TAG); \
+	echo "bin/hardline-image.tar ($(IMAGE_TAG), version $(VERSION))"
+	$(BIN) lint cmd/hardline/Containerfile
+	$(BIN) image --dockerfile cmd/hardline/Containerfile bin/hardline-image.tar
+
+## buildkit-compare: hardline's Dockerfile lint facts vs BuildKit's own dockerfile2llb on ../shared's corpus
+## (separate module in testdata/buildkit-compare; skips the corpus part when ../shared is absent).
+buildkit-compare:
+	cd testdata/buildkit-compare && $(GO) test -count=1 ./...
+
+## bench-scale: how cost grows with 10x and 100x the input (docs/performance.md, "Scaling").
+bench-scale:
+	$(GO) test -run '^$$' -bench 'Scale' -benchtime 1x -benchmem ./pkg/lint
+
+## fuzz: run every fuzz target for FUZZTIME each (one worker: the machine is shared); crashers land in
+## testdata/fuzz/ and become regression tests. fuzz-ci is the short run `make test` includes.
 fuzz:
 	@for pkg in $$($(GO) list ./pkg/...); do \
 		for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
-			echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+			echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -parallel 1 $$pkg || exit 1; \
 		done; \
 	done
+
+fuzz-ci:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_CI)
 
 clean:
 	rm -rf bin

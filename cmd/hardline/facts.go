@@ -25,6 +25,8 @@ func newFactsCmd(s streams) *cobra.Command {
 		Long: `Print the facts document (the Rego input) as JSON. Rules, built-in and custom,
 query these facts; docs/schema/ describes them. Secret values never appear:
 they are masked here as everywhere.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: groupRunE,
 	}
 	cmd.AddCommand(newFactsDockerfileCmd(s), newFactsImageCmd(s))
 	return cmd
@@ -45,11 +47,11 @@ func newFactsDockerfileCmd(s streams) *cobra.Command {
 			}
 			src, err := os.ReadFile(args[0])
 			if err != nil {
-				return fail(exitError, "%s: %v", args[0], err)
+				return fail(exitError, "%s", secrets.Default().Redact(args[0]+": "+err.Error()))
 			}
 			doc, err := dockerfile.Parse(lint.DisplayPath(args[0]), src, dockerfile.Options{BuildArgs: ba, Target: target, BaseImages: baseimage.Default()})
 			if err != nil {
-				return fail(exitError, "%s", lint.Redact(err.Error(), nil))
+				return fail(exitError, "%s", secrets.Default().Redact(err.Error()))
 			}
 			// The Dockerfile document keeps instruction text as written
 			// (rules need it); what is printed is masked.
@@ -82,24 +84,24 @@ func newFactsImageCmd(s streams) *cobra.Command {
 			if dfPath != "" {
 				src, err := os.ReadFile(dfPath)
 				if err != nil {
-					return fail(exitError, "%s: %v", dfPath, err)
+					return fail(exitError, "%s", secrets.Default().Redact(dfPath+": "+err.Error()))
 				}
 				ba, err := parseBuildArgs(buildArgs)
 				if err != nil {
 					return err
 				}
 				if df, err = dockerfile.Parse(lint.DisplayPath(dfPath), src, dockerfile.Options{BuildArgs: ba, Target: target, BaseImages: baseimage.Default()}); err != nil {
-					return fail(exitError, "%v", err)
+					return fail(exitError, "%s", secrets.Default().Redact(err.Error()))
 				}
 			}
 			img, err := source.Open(cmd.Context(), args[0], source.Options{Platform: plat, Insecure: insecure, UserAgent: "hardline/" + version})
 			if err != nil {
-				return fail(exitError, "%v", err)
+				return fail(exitError, "%s", secrets.Default().Redact(err.Error()))
 			}
 			defer img.Close()
 			doc, err := image.Build(cmd.Context(), img, image.Options{MaxFileBytes: maxBytes, Dockerfile: df})
 			if err != nil {
-				return fail(exitError, "%s: %v", img.Name, err)
+				return fail(exitError, "%s", secrets.Default().Redact(img.Name+": "+err.Error()))
 			}
 			return printJSON(s, doc, doc.Redactions()...)
 		},
@@ -133,7 +135,12 @@ func buildArgSecrets(ba map[string]string) []string {
 }
 
 // printJSON writes v as indented JSON with every exact secret value (as
-// JSON encodes it) replaced by its masked form.
+// JSON encodes it) replaced by its masked form: the values given, and every
+// value the detector finds in any string of the document. The builders'
+// lists hold only what they judged (ENV, ARG, RUN, files...); instruction
+// arguments they keep as written without judging (EXPOSE, LABEL keys,
+// WORKDIR, USER, VOLUME, STOPSIGNAL, SHELL, ONBUILD, flags) reached the
+// output unmasked.
 func printJSON(s streams, v any, redact ...string) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -143,7 +150,11 @@ func printJSON(s streams, v any, redact ...string) error {
 		return fail(exitError, "writing JSON: %v", err)
 	}
 	out := buf.Bytes()
-	redact = append([]string(nil), redact...)
+	found, err := documentSecrets(out)
+	if err != nil {
+		return fail(exitError, "writing JSON: %v", err)
+	}
+	redact = append(append([]string(nil), redact...), found...)
 	sort.SliceStable(redact, func(i, j int) bool { return len(redact[i]) > len(redact[j]) })
 	for _, r := range redact {
 		raw, err := json.Marshal(r)
@@ -157,4 +168,48 @@ func printJSON(s streams, v any, redact ...string) error {
 		return fail(exitError, "writing JSON: %v", err)
 	}
 	return nil
+}
+
+// documentSecrets returns every secret value the detector finds in the
+// strings (object keys included) of the JSON document doc. Each distinct
+// string is scanned once, on its own, as the document holds it.
+func documentSecrets(doc []byte) ([]string, error) {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var root any
+	if err := dec.Decode(&root); err != nil {
+		return nil, err
+	}
+	found := map[string]bool{}
+	det := secrets.Default().WithCollector(func(v string) { found[v] = true })
+	scanned := map[string]bool{}
+	scan := func(s string) {
+		if s != "" && !scanned[s] {
+			scanned[s] = true
+			det.ScanText(s)
+		}
+	}
+	var walk func(any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			scan(v)
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case map[string]any:
+			for k, e := range v {
+				scan(k)
+				walk(e)
+			}
+		}
+	}
+	walk(root)
+	out := make([]string, 0, len(found))
+	for v := range found {
+		out = append(out, v)
+	}
+	sort.Strings(out) // printJSON orders by length; this keeps ties stable
+	return out, nil
 }

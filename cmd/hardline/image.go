@@ -21,15 +21,17 @@ import (
 
 type imageFlags struct {
 	lintFlags
-	platform     string
-	insecure     []string
-	dockerfile   string
-	maxFileBytes string
-	ignoreBase   bool
-	verify       bool
-	noFileScan   bool
-	secretSkip   []string
-	noDefSkips   bool
+	platform      string
+	insecure      []string
+	dockerfile    string
+	maxFileBytes  string
+	maxLayerBytes string
+	maxImageBytes string
+	ignoreBase    bool
+	verify        bool
+	noFileScan    bool
+	secretSkip    []string
+	noDefSkips    bool
 }
 
 func newImageCmd(s streams) *cobra.Command {
@@ -75,6 +77,8 @@ still scanned and reported).`,
 	fl.StringArrayVar(&f.buildArgs, "build-arg", nil, "build argument used for the image, to read --dockerfile as it was built (NAME=value; repeatable)")
 	fl.StringVar(&f.target, "target", "", "the --target the image was built with, to read --dockerfile as it was built")
 	fl.StringVar(&f.maxFileBytes, "max-file-size", "8MiB", "read at most this much of one file for content checks; larger files are reported as partly checked")
+	fl.StringVar(&f.maxLayerBytes, "max-layer-size", "32GiB", "stop with an error when one layer inflates past this (decompression bombs; docs/limits.md)")
+	fl.StringVar(&f.maxImageBytes, "max-image-size", "128GiB", "stop with an error when all layers together inflate past this")
 	fl.BoolVar(&f.noFileScan, "no-file-secrets", false, "do not scan the content of every file for secrets (well-known credential files are still checked)")
 	fl.StringArrayVar(&f.secretSkip, "secret-skip", nil, "also skip files matching this glob (absolute, doublestar, e.g. '/srv/app/testdata/**') when scanning content for secrets; repeatable; see docs/images.md for the defaults")
 	fl.BoolVar(&f.noDefSkips, "no-default-secret-skips", false, "scan documentation, runtime sources, test folders and CA bundles too (the default skip paths; see docs/images.md); --secret-skip patterns still apply")
@@ -95,6 +99,19 @@ func runImage(cmd *cobra.Command, s streams, f *imageFlags, args []string) error
 	maxBytes, err := parseSize(f.maxFileBytes)
 	if err != nil {
 		return fail(exitError, "--max-file-size: %v", err)
+	}
+	// Commands that reuse these flags without registering the bounds
+	// (baseline create --image) leave them empty: the defaults apply.
+	var maxLayer, maxImage int64
+	if f.maxLayerBytes != "" {
+		if maxLayer, err = parseSize(f.maxLayerBytes); err != nil {
+			return fail(exitError, "--max-layer-size: %v", err)
+		}
+	}
+	if f.maxImageBytes != "" {
+		if maxImage, err = parseSize(f.maxImageBytes); err != nil {
+			return fail(exitError, "--max-image-size: %v", err)
+		}
 	}
 	platform, err := parsePlatform(f.platform)
 	if err != nil {
@@ -121,6 +138,9 @@ func runImage(cmd *cobra.Command, s streams, f *imageFlags, args []string) error
 	if err != nil {
 		return err
 	}
+	if err := f.waivers.prepare(cfg); err != nil {
+		return err
+	}
 	failOn, err := finding.ParseSeverity(orDefault(f.failOn, orDefault(cfg.FailOn, "low")))
 	if err != nil {
 		return fail(exitError, "--fail-on: %v", err)
@@ -139,7 +159,7 @@ func runImage(cmd *cobra.Command, s streams, f *imageFlags, args []string) error
 	}
 	l := lint.New(lint.Options{Engine: eng, Config: cfg, BuildArgs: buildArgs, Target: f.target, BaseImages: table, Tags: f.tags})
 	opts := lint.ImageOptions{
-		Source:       source.Options{Platform: platform, Insecure: f.insecure, UserAgent: "hardline/" + version, VerifyLayers: f.verify},
+		Source:       source.Options{Platform: platform, Insecure: f.insecure, UserAgent: "hardline/" + version, VerifyLayers: f.verify, MaxLayerBytes: maxLayer, MaxImageBytes: maxImage},
 		MaxFileBytes: maxBytes,
 		NoFileScan:   f.noFileScan,
 		SkipPaths:    skip,
@@ -158,6 +178,13 @@ func runImage(cmd *cobra.Command, s streams, f *imageFlags, args []string) error
 			run.Rules = append(run.Rules, r)
 		}
 	}
+	// A status line while large images are read, on a terminal only
+	// (progress.go); cleared before the report is written.
+	prog := startProgress(s, f.quiet)
+	defer prog.finish()
+	if prog != nil {
+		opts.Progress = prog.image
+	}
 	// Images are scanned one after another: each already reads its layers
 	// on every core.
 	for _, ref := range args {
@@ -174,6 +201,7 @@ func runImage(cmd *cobra.Command, s streams, f *imageFlags, args []string) error
 			run.Warnings = append(run.Warnings, report.InputError{File: w.File, Line: w.Line, Message: w.Message})
 		}
 	}
+	prog.finish()
 	run.Duration = time.Since(start)
 	return finishRun(s, &f.lintFlags, run)
 }

@@ -334,3 +334,24 @@ func TestImageSecretScanFlags(t *testing.T) {
 	write(t, dir, ".hardline.yaml", "secrets:\n  allow:\n    - rules: [generic-api-key, HL1007]\n      reason: fixtures\n")
 	wantCode(t, hl(t, "image", refs["docker-archive"]), 1)
 }
+
+// The decompression bounds are flags: a limit below the image's size stops
+// it with a one-line error (exit 2) that names the layer, and a malformed
+// size is a usage error.
+func TestImageSizeLimitFlags(t *testing.T) {
+	dir := workdir(t)
+	refs := imageInputs(t, dir, musllikeImage(t))
+	r := hl(t, "image", "--no-config", "--max-layer-size", "1KiB", refs["docker-archive"])
+	wantCode(t, r, 2)
+	if out := r.out + r.err; !strings.Contains(out, "app.tar: layer ") || !strings.Contains(out, "more than 1 KiB uncompressed, over the limit") {
+		t.Errorf("layer limit: %s", r)
+	}
+	r = hl(t, "image", "--no-config", "--max-image-size", "2KiB", refs["docker-archive"])
+	wantCode(t, r, 2)
+	if out := r.out + r.err; !strings.Contains(out, "layers are more than 2 KiB uncompressed, over the limit") {
+		t.Errorf("image limit: %s", r)
+	}
+	wantCode(t, hl(t, "image", "--no-config", "--max-layer-size", "lots", refs["docker-archive"]), 2)
+	// The defaults let a normal image through.
+	wantCode(t, hl(t, "image", "--no-config", refs["docker-archive"]), 1)
+}

@@ -590,3 +590,143 @@ func TestSnippetNeverEchoesPositionalPassword(t *testing.T) {
 		leakCheck(t, strings.Join(args, " "), res.out+res.err, ps)
 	}
 }
+
+// TestSecretsNeverLeakFromInstructionArguments: a token written where no
+// secrets check looks (an EXPOSE port, a LABEL key, a WORKDIR or VOLUME
+// path, a user name, a stop signal, a SHELL word, a flag value) used to be
+// printed as written by `facts dockerfile`: the document keeps instruction
+// arguments as written and the builder's redaction list holds only the
+// values it judged (ENV, ARG, RUN …). Each case is alone in its file, so no
+// other redaction masks the token by coincidence; the masked form must be
+// printed (the detector saw it) and no window of the value.
+func TestSecretsNeverLeakFromInstructionArguments(t *testing.T) {
+	k := newLeakKit(t)
+	dir := workdir(t)
+	for _, c := range []struct {
+		name string
+		line func(tok string) string
+	}{
+		{"expose", func(tok string) string { return "EXPOSE " + tok }},
+		{"expose-protocol", func(tok string) string { return "EXPOSE 8080/tcp " + tok }},
+		{"label-key", func(tok string) string { return "LABEL " + tok + "=x" }},
+		{"label-value", func(tok string) string { return "LABEL org.example.note=" + tok }},
+		{"workdir", func(tok string) string { return "WORKDIR /srv/" + tok }},
+		{"user", func(tok string) string { return "USER " + tok }},
+		{"user-group", func(tok string) string { return "USER app:" + tok }},
+		{"volume", func(tok string) string { return "VOLUME /data/" + tok }},
+		{"volume-json", func(tok string) string { return `VOLUME ["/data/` + tok + `"]` }},
+		{"stopsignal", func(tok string) string { return "STOPSIGNAL " + tok }},
+		{"onbuild-expose", func(tok string) string { return "ONBUILD EXPOSE " + tok }},
+		{"onbuild-label-key", func(tok string) string { return "ONBUILD LABEL " + tok + "=x" }},
+		{"onbuild-workdir", func(tok string) string { return "ONBUILD WORKDIR /srv/" + tok }},
+		{"shell", func(tok string) string { return `SHELL ["/bin/sh", "-c", "` + tok + `"]` }},
+		{"healthcheck-exec", func(tok string) string { return `HEALTHCHECK --interval=30s CMD ["` + tok + `"]` }},
+		{"maintainer", func(tok string) string { return "MAINTAINER " + tok }},
+		{"copy-chown", func(tok string) string { return "COPY --chown=" + tok + " a /b/" + tok }},
+		{"copy-from", func(tok string) string { return "COPY --from=" + tok + " a b" }},
+		{"copy-exclude", func(tok string) string { return "COPY --exclude=" + tok + " a b" }},
+		{"add-checksum", func(tok string) string { return "ADD --checksum=sha256:" + tok + " https://example.com/x /y" }},
+		{"run-mount-id", func(tok string) string { return "RUN --mount=type=secret,id=" + tok + " true" }},
+		{"run-mount-target", func(tok string) string { return "RUN --mount=type=cache,target=/c/" + tok + " true" }},
+		{"env-name", func(tok string) string { return "ENV " + tok + "=1" }},
+		{"arg-name", func(tok string) string { return "ARG " + tok }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tok := "ghp_" + k.rand(leakAlnum, 36)
+			ps := []plantedSecret{{"GitHub token in " + c.name, tok}}
+			file := "Dockerfile." + c.name
+			write(t, dir, file, "FROM alpine:3.20\n"+c.line(tok)+"\nUSER 10001\n")
+			res := hl(t, "facts", "dockerfile", file)
+			if res.code != 0 {
+				t.Fatalf("exit %d, want 0; stderr:\n%s", res.code, leakRedact(res.err, ps))
+			}
+			var v any
+			if err := json.Unmarshal([]byte(res.out), &v); err != nil {
+				t.Errorf("not JSON after masking: %v", err)
+			}
+			leakCheck(t, "facts stdout", res.out+res.err, ps)
+			if !strings.Contains(res.out, secrets.Mask(tok)) {
+				t.Errorf("no %q in the facts: the argument never reached them, the case proves nothing", secrets.Mask(tok))
+			}
+			for _, args := range [][]string{{"lint", "--no-config", "-v", file}, {"lint", "--no-config", "-f", "json", file}} {
+				res := hl(t, args...)
+				leakCheck(t, strings.Join(args, " "), res.out+res.err, ps)
+			}
+		})
+	}
+}
+
+// TestFactsMaskEveryDocumentString: printJSON masks a value the detector
+// finds anywhere in the document, object keys included, and only such
+// values; the result stays valid JSON.
+func TestFactsMaskEveryDocumentString(t *testing.T) {
+	const tok = "ghp_" + "Hk3mP9qR2sT5vW8xY1zA4bC7dE0fG6hJ2kL5"
+	const aws = "AKIA" + "QYLPMN5HHHFPZAM2"
+	doc := map[string]any{
+		"ports":  []any{tok, "8080/tcp"},
+		"labels": map[string]any{tok: "x", "maintainer": "ops@example.com"},
+		"nested": []any{map[string]any{"path": "/srv/" + tok + "/x", "quoted": `say "` + aws + `"`}},
+		"plain":  "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"count":  12345678901234567,
+	}
+	var out strings.Builder
+	if err := printJSON(streams{out: &out}, doc); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, v := range []string{tok[4:16], aws[4:16]} {
+		if strings.Contains(got, v) {
+			t.Errorf("a secret survived:\n%s", got)
+		}
+	}
+	var back struct {
+		Ports  []string          `json:"ports"`
+		Labels map[string]string `json:"labels"`
+		Nested []struct {
+			Path   string `json:"path"`
+			Quoted string `json:"quoted"`
+		} `json:"nested"`
+		Plain string `json:"plain"`
+		Count int64  `json:"count"`
+	}
+	if err := json.Unmarshal([]byte(got), &back); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, got)
+	}
+	m := secrets.Mask(tok)
+	if back.Ports[0] != m || back.Ports[1] != "8080/tcp" || back.Labels[m] != "x" || back.Labels["maintainer"] != "ops@example.com" ||
+		back.Nested[0].Path != "/srv/"+m+"/x" || back.Nested[0].Quoted != `say "`+secrets.Mask(aws)+`"` ||
+		back.Plain != "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" || back.Count != 12345678901234567 {
+		t.Errorf("masked document = %+v", back)
+	}
+}
+
+// TestFactsErrorsMaskExactly: a path holding a token is masked in facts'
+// errors over exactly the token, the separators and the colon around it
+// kept (the old span guess ate the "v/" before a token and the ":" after
+// it), and facts image masks its errors at all.
+func TestFactsErrorsMaskExactly(t *testing.T) {
+	const tok = "ghp_" + "Hk3mP9qR2sT5vW8xY1zA4bC7dE0fG6hJ2kL5"
+	m := secrets.Mask(tok)
+	workdir(t) // an empty directory: none of the paths exists
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"facts", "dockerfile", "srv/" + tok + "/Dockerfile"}, "hardline: srv/" + m + "/Dockerfile: open srv/" + m + "/Dockerfile: "},
+		{[]string{"facts", "image", "srv/" + tok + ".tar"}, "hardline: srv/" + m + ".tar: "},
+		{[]string{"facts", "image", "--dockerfile", "srv/" + tok, "x.tar"}, "hardline: srv/" + m + ": open srv/" + m + ": "},
+	} {
+		t.Run(strings.Join(c.args[:2], " "), func(t *testing.T) {
+			res := hl(t, c.args...)
+			if res.code != 2 {
+				t.Errorf("exit %d, want 2", res.code)
+			}
+			if strings.Contains(res.out+res.err, tok[4:16]) {
+				t.Errorf("the token is printed: %s", strings.ReplaceAll(res.err, tok, "<token>"))
+			}
+			if !strings.HasPrefix(res.err, c.want) {
+				t.Errorf("stderr = %q, want it to start %q", strings.ReplaceAll(res.err, tok, "<token>"), c.want)
+			}
+		})
+	}
+}

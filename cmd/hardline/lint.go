@@ -30,7 +30,10 @@ type lintFlags struct {
 	tags          []string
 	noColor       bool
 	verbose       bool
+	quiet         bool
 	stdinFilename string
+	category      string
+	waivers       waiverState // --baseline, waiver expiry (baseline.go)
 }
 
 func newLintCmd(s streams) *cobra.Command {
@@ -73,6 +76,10 @@ func (f *lintFlags) registerReport(cmd *cobra.Command) {
 	fl.StringSliceVar(&f.tags, "tags", nil, "only run rules with any of these tags (comma-separated; see 'hardline rules list')")
 	fl.BoolVar(&f.noColor, "no-color", false, "disable colour (also: NO_COLOR environment variable)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "also show suppressed findings in text output")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only errors: no text report, summary or progress (the exit status tells the outcome; -o and machine formats are still written)")
+	cmd.MarkFlagsMutuallyExclusive("quiet", "verbose")
+	fl.StringVar(&f.category, "category", "", "SARIF run category (automationDetails.id; default hardline/lint or hardline/image): give each upload that must not replace another its own")
+	fl.StringVar(&f.waivers.baselinePath, "baseline", "", "report the findings this baseline file accepts as suppressed: only new ones fail (see 'hardline baseline create')")
 }
 
 func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
@@ -93,6 +100,9 @@ func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
 	}
 	cfg, err := f.loadConfig()
 	if err != nil {
+		return err
+	}
+	if err := f.waivers.prepare(cfg); err != nil {
 		return err
 	}
 	failOnName := f.failOn
@@ -120,8 +130,8 @@ func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
 			inputs[i].Path = lint.DisplayPath(f.stdinFilename)
 		}
 	}
-	if len(inputs) == 0 && len(discoverErrs) == 0 {
-		fmt.Fprintf(s.err, "hardline: no Dockerfiles found under %s\n", strings.Join(args, ", "))
+	if len(inputs) == 0 && len(discoverErrs) == 0 && !f.quiet {
+		fmt.Fprintf(s.err, "hardline: no Dockerfiles found under %s (directories are searched for Dockerfile, Containerfile, *.Dockerfile and Dockerfile.*; name a file to lint it whatever its name)\n", strings.Join(args, ", "))
 	}
 
 	// Compiling the rules is most of a one-file run; load the secret rule
@@ -186,12 +196,23 @@ func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
 
 // finishRun writes the report and turns its summary into the exit status.
 func finishRun(s streams, f *lintFlags, run *report.Run) error {
-	if err := writeReport(s, f, run); err != nil {
-		return err
+	f.waivers.apply(run)
+	if f.waivers.collect != nil {
+		return f.waivers.collect(run)
+	}
+	// --quiet drops the text report on standard output, and nothing else:
+	// a report asked for with -o or a machine format is data, not chatter.
+	if quietText := f.quiet && f.format == report.FormatText && f.output == ""; !quietText {
+		if err := writeReport(s, f, run); err != nil {
+			return err
+		}
+	}
+	if !f.quiet {
+		f.waivers.printNotes(s, f)
 	}
 	// Text on standard output already shows errors; for machine formats and
 	// files, say them on stderr too, so a CI log explains exit status 2.
-	if f.format != "text" || f.output != "" {
+	if f.format != "text" || f.output != "" || f.quiet {
 		for _, e := range run.Errors {
 			if e.Line > 0 {
 				fmt.Fprintf(s.err, "hardline: %s:%d: %s\n", e.File, e.Line, e.Message)
@@ -212,7 +233,7 @@ func finishRun(s streams, f *lintFlags, run *report.Run) error {
 
 func writeReport(s streams, f *lintFlags, run *report.Run) error {
 	color := f.format == "text" && f.output == "" && s.outIsTerminal && !f.noColor && os.Getenv("NO_COLOR") == ""
-	opts := report.Options{Color: color, Verbose: f.verbose}
+	opts := report.Options{Color: color, Verbose: f.verbose, Category: f.category}
 	// report.Write renders the whole report before writing it, so an error
 	// never leaves half a report behind.
 	write := func(w io.Writer) error { return report.Write(w, f.format, run, opts) }

@@ -19,6 +19,8 @@ func newRulesCmd(s streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List, test and document rules",
+		Args:  cobra.ArbitraryArgs,
+		RunE:  groupRunE,
 	}
 	cmd.AddCommand(newRulesListCmd(s), newRulesTestCmd(s), newRulesDocCmd(s))
 	return cmd
