@@ -112,10 +112,17 @@ bench-scale:
 
 ## fuzz: run every fuzz target for FUZZTIME each (one worker: the machine is shared); crashers land in
 ## testdata/fuzz/ and become regression tests. fuzz-ci is the short run `make test` includes.
+## A bare "context deadline exceeded" at the end of -fuzztime with no failing input written is Go 1.26's
+## fuzz-coordinator race (golang/go#75804, fixed in Go 1.27), not a finding: it is reported and skipped.
 fuzz:
 	@for pkg in $$($(GO) list ./pkg/...); do \
 		for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
-			echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -parallel 1 $$pkg || exit 1; \
+			echo "== $$pkg $$t"; \
+			out=$$($(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -parallel 1 $$pkg 2>&1); rc=$$?; echo "$$out"; \
+			if [ $$rc -ne 0 ]; then \
+				if echo "$$out" | grep -q 'Failing input written to' || ! echo "$$out" | grep -qx '    context deadline exceeded'; then exit 1; fi; \
+				echo "(no failing input: Go fuzz-coordinator deadline race golang/go#75804, ignored)"; \
+			fi; \
 		done; \
 	done
 

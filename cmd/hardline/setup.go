@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -73,7 +75,7 @@ func (c *commonFlags) engine(ctx context.Context, cfg *config.Config, compilers 
 			return nil, fail(exitError, "rules directory %s: not found (check --rules or rules-dirs in %s)", d, orDefault(cfg.Path, "the configuration"))
 		}
 	}
-	eng, err := policy.New(ctx, policy.Options{ExtraDirs: dirs, NoBuiltin: c.noBuiltin, Compilers: compilers, Kinds: kinds, Data: cfg.PolicyData()})
+	eng, err := builtinEngine(ctx, policy.Options{ExtraDirs: dirs, NoBuiltin: c.noBuiltin, Compilers: compilers, Kinds: kinds, Data: cfg.PolicyData()})
 	if err != nil {
 		return nil, fail(exitError, "%v", err)
 	}
@@ -111,6 +113,33 @@ func (c *commonFlags) engine(ctx context.Context, cfg *config.Config, compilers 
 		return nil, fail(exitError, "%s: unknown rule %s (see 'hardline rules list')", where, strings.Join(unknown, ", "))
 	}
 	return eng, nil
+}
+
+// engines memoises engines of the embedded rules by their options. A
+// command compiles one engine, so this costs nothing in a normal run; a
+// process that runs several commands (the CLI tests call run() hundreds of
+// times) compiles each rule set once. Engines with rule directories are
+// never cached: their files may change between runs.
+var engines sync.Map // string → *policy.Engine
+
+func builtinEngine(ctx context.Context, opts policy.Options) (*policy.Engine, error) {
+	if len(opts.ExtraDirs) > 0 || opts.NoBuiltin || opts.Builtin != nil || opts.Print != nil {
+		return policy.New(ctx, opts)
+	}
+	data, err := json.Marshal(opts.Data)
+	if err != nil {
+		return policy.New(ctx, opts)
+	}
+	key := fmt.Sprintf("%d|%v|%s|%d", opts.Compilers, opts.Kinds, data, opts.Timeout)
+	if e, ok := engines.Load(key); ok {
+		return e.(*policy.Engine), nil
+	}
+	e, err := policy.New(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	engines.Store(key, e)
+	return e, nil
 }
 
 // checkTags rejects --tags values that no rule could match: a misspelt tag
