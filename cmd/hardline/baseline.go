@@ -3,9 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -215,7 +215,7 @@ func runBaselineCreate(cmd *cobra.Command, s streams, f *baselineFlags, args []s
 	} else if _, statErr := os.Stat(f.output); !errors.Is(statErr, fs.ErrNotExist) {
 		change = " (the previous file was not a readable baseline and was replaced)"
 	}
-	if err := writeFileAtomic(f.output, data); err != nil {
+	if err := writeFileAtomic(f.output, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 		return fail(exitError, "cannot write %s: %v", f.output, err)
 	}
 	var what []string
@@ -234,24 +234,4 @@ func baselinePlural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it over path, so that an interrupted run never leaves half a baseline.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".hardline-baseline-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	// The file is meant to be committed and read by CI as another user.
-	_ = tmp.Chmod(0o644)
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	return err
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -236,49 +235,7 @@ func writeReport(s streams, f *lintFlags, run *report.Run) error {
 	opts := report.Options{Color: color, Verbose: f.verbose, Category: f.category}
 	// report.Write renders the whole report before writing it, so an error
 	// never leaves half a report behind.
-	write := func(w io.Writer) error { return report.Write(w, f.format, run, opts) }
-	if f.output == "" {
-		if err := write(s.out); err != nil {
-			return fail(exitError, "writing report: %v", err)
-		}
-		return nil
-	}
-	// Devices, pipes and other non-regular files (/dev/null, /dev/stdout,
-	// a FIFO) are written in place: renaming over them would replace them.
-	if st, err := os.Stat(f.output); err == nil && !st.Mode().IsRegular() {
-		out, err := os.OpenFile(f.output, os.O_WRONLY, 0)
-		if err == nil {
-			err = write(out)
-			if cerr := out.Close(); err == nil {
-				err = cerr
-			}
-		}
-		if err != nil {
-			return fail(exitError, "cannot write %s: %v", f.output, err)
-		}
-		return nil
-	}
-	// Regular files: write a temporary file and rename it, so a failed run
-	// never leaves a truncated SARIF file for the upload step to choke on.
-	tmp, err := os.CreateTemp(filepath.Dir(f.output), ".hardline-*.tmp")
-	if err != nil {
-		return fail(exitError, "cannot write %s: %v", f.output, err)
-	}
-	defer os.Remove(tmp.Name())
-	// CreateTemp makes the file 0600; a report is not secret (values are
-	// masked) and CI upload steps may run as another user.
-	_ = tmp.Chmod(0o644)
-	err = write(tmp)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), f.output)
-	}
-	if err != nil {
-		return fail(exitError, "cannot write %s: %v", f.output, err)
-	}
-	return nil
+	return writeOutput(s.out, f.output, func(w io.Writer) error { return report.Write(w, f.format, run, opts) })
 }
 
 // parseBuildArgs reads --build-arg values as docker build does: a bare NAME

@@ -320,45 +320,7 @@ func imageFacts(doc *image.Document) map[string]string {
 	return facts
 }
 
-// writeComplianceReport writes to standard output, in place to a device or
-// pipe, or to a regular file through a temporary file and a rename, so a
-// failed run never leaves half a report (as 'hardline lint -o' does).
+// writeComplianceReport writes like 'hardline lint -o' (see writeOutput).
 func writeComplianceReport(s streams, f *reportFlags, rep *compliance.Report) error {
-	write := func(w io.Writer) error { return compliance.Write(w, f.format, rep) }
-	if f.output == "" {
-		if err := write(s.out); err != nil {
-			return fail(exitError, "writing report: %v", err)
-		}
-		return nil
-	}
-	if st, err := os.Stat(f.output); err == nil && !st.Mode().IsRegular() {
-		out, err := os.OpenFile(f.output, os.O_WRONLY, 0)
-		if err == nil {
-			err = write(out)
-			if cerr := out.Close(); err == nil {
-				err = cerr
-			}
-		}
-		if err != nil {
-			return fail(exitError, "cannot write %s: %v", f.output, err)
-		}
-		return nil
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(f.output), ".hardline-*.tmp")
-	if err != nil {
-		return fail(exitError, "cannot write %s: %v", f.output, err)
-	}
-	defer os.Remove(tmp.Name())
-	_ = tmp.Chmod(0o644)
-	err = write(tmp)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), f.output)
-	}
-	if err != nil {
-		return fail(exitError, "cannot write %s: %v", f.output, err)
-	}
-	return nil
+	return writeOutput(s.out, f.output, func(w io.Writer) error { return compliance.Write(w, f.format, rep) })
 }

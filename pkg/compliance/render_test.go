@@ -5,14 +5,14 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/defenseunicorns/go-oscal/src/pkg/validation"
-	"github.com/invopop/jsonschema"
 	sjs "github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/hardline-dev/hardline/pkg/internal/schematest"
 
 	"github.com/hardline-dev/hardline/pkg/controls"
 	"github.com/hardline-dev/hardline/pkg/finding"
@@ -278,40 +278,20 @@ func TestWriteRejectsUnknownFormat(t *testing.T) {
 	}
 }
 
-func generateSchema(t *testing.T) []byte {
-	t.Helper()
-	r := &jsonschema.Reflector{}
-	if err := r.AddGoComments("github.com/hardline-dev/hardline/pkg/compliance", "."); err != nil {
-		t.Fatal(err)
-	}
-	s := r.Reflect(&Report{})
-	s.ID = schemaID
-	s.Title = "hardline compliance report (" + SchemaVersion + ")"
-	out, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(out, '\n')
+// schemaSpec is the published schema: the root type, with descriptions
+// from the Go doc comments of this package and of the packages whose types
+// it embeds.
+var schemaSpec = schematest.Spec{
+	Value:   &Report{},
+	Package: "github.com/hardline-dev/hardline/pkg/compliance",
+	Dirs:    []string{"."},
+	ID:      schemaID,
+	Title:   "hardline compliance report (" + SchemaVersion + ")",
+	Path:    schemaPath,
 }
 
 func TestSchemaUpToDate(t *testing.T) {
-	got := generateSchema(t)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(schemaPath), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(schemaPath, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(schemaPath)
-	if err != nil {
-		t.Fatalf("%v (run go test ./pkg/compliance -run Schema -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s is out of date with the Go types; run go test ./pkg/compliance -run Schema -update", schemaPath)
-	}
+	schematest.UpToDate(t, schemaSpec, *update, "./pkg/compliance")
 }
 
 func TestJSONValidatesAgainstSchema(t *testing.T) {

@@ -8,8 +8,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/invopop/jsonschema"
 	sjs "github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/hardline-dev/hardline/pkg/internal/schematest"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/schema/dockerfile-input.v1.json")
@@ -20,48 +21,20 @@ const (
 	modulePath = "github.com/hardline-dev/hardline/pkg/dockerfile"
 )
 
-// generateSchema reflects the Document types, taking descriptions from the
-// Go doc comments of this package and of the packages whose types are
-// embedded in the document. It reads Go sources relative to this
-// directory, so it only works from a test.
-func generateSchema(t *testing.T) []byte {
-	t.Helper()
-	r := &jsonschema.Reflector{}
-	// AddGoComments keys comments by path.Join(base, dir); with this
-	// package as base, "../x" names the sibling package x.
-	for _, dir := range []string{".", "../baseimage", "../secrets", "../shellcmd", "../pkgops"} {
-		if err := r.AddGoComments(modulePath, dir); err != nil {
-			t.Fatalf("reading doc comments of %s: %v", dir, err)
-		}
-	}
-	s := r.Reflect(&Document{})
-	s.ID = schemaID
-	s.Title = "hardline Dockerfile input document (" + SchemaVersion + ")"
-	out, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(out, '\n')
+// schemaSpec is the published schema: the root type, with descriptions
+// from the Go doc comments of this package and of the packages whose types
+// it embeds.
+var schemaSpec = schematest.Spec{
+	Value:   &Document{},
+	Package: modulePath,
+	Dirs:    []string{".", "../baseimage", "../secrets", "../shellcmd", "../pkgops"},
+	ID:      schemaID,
+	Title:   "hardline Dockerfile input document (" + SchemaVersion + ")",
+	Path:    schemaPath,
 }
 
 func TestSchemaUpToDate(t *testing.T) {
-	got := generateSchema(t)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(schemaPath), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(schemaPath, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(schemaPath)
-	if err != nil {
-		t.Fatalf("%v (run go test ./pkg/dockerfile -run Schema -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s is out of date with the Go types; run go test ./pkg/dockerfile -run Schema -update", schemaPath)
-	}
+	schematest.UpToDate(t, schemaSpec, *update, "./pkg/dockerfile")
 }
 
 // compileSchema loads the committed schema.

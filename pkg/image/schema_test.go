@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
-	"path/filepath"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/invopop/jsonschema"
 	sjs "github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/hardline-dev/hardline/pkg/internal/schematest"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/schema/image-input.v1.json")
@@ -22,45 +22,19 @@ const (
 	modulePath = "github.com/hardline-dev/hardline/pkg/image"
 )
 
-// generateSchema reflects Document, with descriptions from the Go doc
-// comments of this package and of the packages whose types it embeds.
-func generateSchema(t *testing.T) []byte {
-	t.Helper()
-	r := &jsonschema.Reflector{}
-	for _, dir := range []string{".", "./osrelease", "../secrets"} {
-		if err := r.AddGoComments(modulePath, dir); err != nil {
-			t.Fatalf("reading doc comments of %s: %v", dir, err)
-		}
-	}
-	s := r.Reflect(&Document{})
-	s.ID = schemaID
-	s.Title = "hardline image input document (" + SchemaVersion + ")"
-	out, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(out, '\n')
+// schemaSpec is the published schema: the root type, with descriptions
+// from the Go doc comments of this package and of the packages whose types
+// it embeds.
+var schemaSpec = schematest.Spec{
+	Value:   &Document{},
+	Package: modulePath,
+	Dirs:    []string{".", "./osrelease", "../secrets"},
+	ID:      schemaID,
+	Title:   "hardline image input document (" + SchemaVersion + ")",
+	Path:    schemaPath,
 }
 
-func TestSchemaUpToDate(t *testing.T) {
-	got := generateSchema(t)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(schemaPath), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(schemaPath, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(schemaPath)
-	if err != nil {
-		t.Fatalf("%v (run go test ./pkg/image -run Schema -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s is out of date with the Go types; run go test ./pkg/image -run Schema -update", schemaPath)
-	}
-}
+func TestSchemaUpToDate(t *testing.T) { schematest.UpToDate(t, schemaSpec, *update, "./pkg/image") }
 
 func validateDoc(t *testing.T, name string, d *Document) {
 	t.Helper()
