@@ -33,6 +33,7 @@ docs: build
 	$(GO) test ./pkg/image -run TestSchemaUpToDate -update >/dev/null
 	$(GO) test ./pkg/compliance -run TestSchemaUpToDate -update >/dev/null
 	$(GO) test ./pkg/baseimage -run TestDocTable -update >/dev/null
+	$(GO) test ./pkg/policy -run TestPrecompiledUpToDate -update >/dev/null
 
 docs-check: build
 	$(BIN) rules doc -o docs/rules --check --no-config

@@ -418,8 +418,12 @@ func BenchmarkInputConversion(b *testing.B) {
 		e := benchEngine(b)
 		b.ReportAllocs()
 		for b.Loop() {
-			for i := range e.queries {
-				if _, err := e.queries[i].Eval(context.Background(), rego.EvalInput(doc)); err != nil {
+			qs, err := e.ruleQueries(context.Background())
+			if err != nil {
+				b.Fatal(err)
+			}
+			for i := range qs {
+				if _, err := qs[i].Eval(context.Background(), rego.EvalInput(doc)); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -432,6 +436,14 @@ func BenchmarkInputConversion(b *testing.B) {
 func BenchmarkNewEmbeddedDockerfile(b *testing.B) {
 	for b.Loop() {
 		if _, err := New(context.Background(), Options{Kinds: []string{KindDockerfile}, Compilers: 2}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkNewEmbeddedDockerfileOneCompiler(b *testing.B) {
+	for b.Loop() {
+		if _, err := New(context.Background(), Options{Kinds: []string{KindDockerfile}, Compilers: 1}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -66,6 +66,8 @@ type Options struct {
 	// keepLibrary compiles every library rule into every compiler: tests
 	// compare pruneLibrary against it.
 	keepLibrary bool
+	// fromSource ignores the precompiled rules: tests compare the two.
+	fromSource bool
 }
 
 // Result is one element of a rule's deny set.
@@ -88,7 +90,6 @@ type Result struct {
 type Engine struct {
 	rules    []finding.Rule // sorted by ID
 	examples map[string]Examples
-	queries  []rego.PreparedEvalQuery // parallel to rules
 	warnings []string
 	timeout  time.Duration
 	setName  string
@@ -105,6 +106,13 @@ type Engine struct {
 	groupsMu  sync.Mutex
 	groups    map[string]*groupQuery
 	kinds     []string // nil: all
+
+	// One query per rule serves the error path (naming the rule that
+	// failed), so they are prepared on first use, not at start-up.
+	packages    []ast.Ref // parallel to rules; nil for rules left out
+	queriesOnce sync.Once
+	queries     []rego.PreparedEvalQuery // parallel to rules
+	queriesErr  error
 }
 
 // groupQuery evaluates the deny sets of several rules, one query per
@@ -124,37 +132,31 @@ type groupPart struct {
 // New loads, validates and compiles the rule set once and prepares one query
 // per rule. All problems are reported together in a *LoadError.
 func New(ctx context.Context, opts Options) (*Engine, error) {
-	srcs, err := sourcesFor(opts)
-	if err != nil {
-		return nil, err
-	}
-	rs := load(srcs, false)
-	if len(rs.problems) > 0 {
-		return nil, &LoadError{Problems: rs.problems}
-	}
 	// Only the rules embedded in this binary are trusted to have passed
 	// every compiler check at test time.
 	trusted := opts.Builtin == nil && !opts.NoBuiltin && len(opts.ExtraDirs) == 0
-	var dropped []bool
-	if trusted && len(opts.Kinds) > 0 {
-		dropped = prune(rs, opts.Kinds)
+	var cs *compiledSet
+	if trusted && opts.Print == nil && !opts.keepLibrary && !opts.fromSource {
+		// A blob that does not match (or cannot be read) means compiling
+		// from source, as without it.
+		if pc, ok, err := fromPrecompiled(opts.Kinds, opts.Compilers); err == nil && ok {
+			cs = pc
+		}
 	}
-	n := 1
-	if trusted {
-		n = max(1, min(opts.Compilers, len(rs.rules)))
-	}
-	compilers, ruleComp, err := compileParts(rs, n, opts.Print != nil, trusted, trusted && !opts.keepLibrary)
-	if err != nil {
-		return nil, err
+	if cs == nil {
+		var err error
+		if cs, err = compileSource(opts, trusted); err != nil {
+			return nil, err
+		}
 	}
 
 	e := &Engine{
 		examples:  map[string]Examples{},
-		warnings:  rs.warnings,
+		warnings:  cs.warnings,
 		timeout:   cmp.Or(opts.Timeout, DefaultTimeout),
 		setName:   setName(opts),
-		compilers: compilers,
-		ruleComp:  ruleComp,
+		compilers: cs.compilers,
+		ruleComp:  cs.ruleComp,
 		print:     opts.Print,
 		groups:    map[string]*groupQuery{},
 		kinds:     opts.Kinds,
@@ -163,50 +165,97 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if settings == nil {
 		settings = map[string]any{}
 	}
-	store := inmem.NewFromObjectWithOpts(map[string]any{"hardline": map[string]any{"config": settings}}, inmem.OptRoundTripOnWrite(true))
-	e.store = store
-	caps := sandboxCapabilities()
-	for _, m := range rs.rules {
+	e.store = inmem.NewFromObjectWithOpts(map[string]any{"hardline": map[string]any{"config": settings}}, inmem.OptRoundTripOnWrite(true))
+	for i, m := range cs.rules {
 		e.rules = append(e.rules, m.rule)
 		if m.examples != (Examples{}) {
 			e.examples[m.rule.ID] = m.examples
 		}
-		if dropped != nil && dropped[len(e.rules)-1] {
-			e.queries = append(e.queries, rego.PreparedEvalQuery{})
-			continue
+		var pkg ast.Ref
+		if cs.dropped == nil || !cs.dropped[i] {
+			pkg = m.module.mod.Package.Path
 		}
-		pq, err := prepare(ctx, compilers[ruleComp[len(e.rules)-1]], store, caps, m.module.mod.Package.Path, opts.Print)
-		if err != nil {
-			return nil, fmt.Errorf("policy: preparing %s (%s): %w", m.rule.ID, m.rule.File, err)
-		}
-		e.queries = append(e.queries, pq)
+		e.packages = append(e.packages, pkg)
 	}
 	return e, nil
 }
 
-// compileParts compiles the rule set in n compilers concurrently: rule i
-// (in ID order) goes to compiler i%n, and every compiler gets the library
-// modules; with pruneLib (embedded rules only) just the library rules its
-// own rules use. It returns the compilers and each rule's compiler index.
-func compileParts(rs *ruleSet, n int, printEnabled, trusted, pruneLib bool) ([]*ast.Compiler, []int, error) {
-	if n <= 1 {
-		if pruneLib {
-			pruneLibrary(rs.modules)
+// ruleQueries prepares the per-rule queries once.
+func (e *Engine) ruleQueries(ctx context.Context) ([]rego.PreparedEvalQuery, error) {
+	e.queriesOnce.Do(func() {
+		caps := sandboxCapabilities()
+		qs := make([]rego.PreparedEvalQuery, len(e.rules))
+		for i, pkg := range e.packages {
+			if pkg == nil {
+				continue
+			}
+			pq, err := prepare(ctx, e.compilers[e.ruleComp[i]], e.store, caps, pkg, e.print)
+			if err != nil {
+				e.queriesErr = fmt.Errorf("policy: preparing %s (%s): %w", e.rules[i].ID, e.rules[i].File, err)
+				return
+			}
+			qs[i] = pq
 		}
-		c, err := compile(rs.modules, printEnabled, trusted)
+		e.queries = qs
+	})
+	return e.queries, e.queriesErr
+}
+
+// compileSource loads, parses and compiles the rule sources.
+func compileSource(opts Options, trusted bool) (*compiledSet, error) {
+	srcs, err := sourcesFor(opts)
+	if err != nil {
+		return nil, err
+	}
+	rs := load(srcs, false)
+	if len(rs.problems) > 0 {
+		return nil, &LoadError{Problems: rs.problems}
+	}
+	cs := &compiledSet{rules: rs.rules, warnings: rs.warnings}
+	if trusted && len(opts.Kinds) > 0 {
+		cs.dropped = prune(rs, opts.Kinds)
+	}
+	n := 1
+	if trusted {
+		n = max(1, min(opts.Compilers, len(rs.rules)))
+	}
+	printEnabled := opts.Print != nil
+	pruneLib := trusted && !opts.keepLibrary
+	cs.compilers, cs.ruleComp, err = splitCompile(rs.modules, rs.rules, n, true, func(mods []*sourceModule) (*ast.Compiler, error) {
+		if pruneLib {
+			pruneLibrary(mods)
+		}
+		return compile(mods, printEnabled, trusted)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
+// splitCompile compiles the modules in n compilers concurrently: rule i
+// (in ID order) goes to compiler i%n, and every compiler gets the library
+// modules; with ownLib each compiler gets its own copies of them, for a
+// compileFn that prunes them in place. It returns the compilers and each
+// rule's compiler index.
+func splitCompile(mods []*sourceModule, rules []ruleMeta, n int, ownLib bool, compileFn func([]*sourceModule) (*ast.Compiler, error)) ([]*ast.Compiler, []int, error) {
+	if n <= 1 {
+		c, err := compileFn(mods)
 		if err != nil {
 			return nil, nil, err
 		}
-		return []*ast.Compiler{c}, make([]int, len(rs.rules)), nil
+		return []*ast.Compiler{c}, make([]int, len(rules)), nil
 	}
 	part := map[*sourceModule]int{}
-	ruleComp := make([]int, len(rs.rules))
-	for i, m := range rs.rules {
-		part[m.module] = i % n
+	ruleComp := make([]int, len(rules))
+	for i, m := range rules {
+		if m.module != nil {
+			part[m.module] = i % n
+		}
 		ruleComp[i] = i % n
 	}
 	groups := make([][]*sourceModule, n)
-	for _, sm := range rs.modules {
+	for _, sm := range mods {
 		if p, isRule := part[sm]; isRule {
 			groups[p] = append(groups[p], sm)
 			continue
@@ -222,20 +271,15 @@ func compileParts(rs *ruleSet, n int, printEnabled, trusted, pruneLib bool) ([]*
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			// Each compiler rewrites its modules in place, so each gets
-			// its own copies of the shared library modules.
-			mods := make([]*sourceModule, len(groups[p]))
+			own := make([]*sourceModule, len(groups[p]))
 			for i, sm := range groups[p] {
 				cp := *sm
-				if _, isRule := part[sm]; !isRule {
+				if _, isRule := part[sm]; !isRule && ownLib {
 					cp.mod = sm.mod.Copy()
 				}
-				mods[i] = &cp
+				own[i] = &cp
 			}
-			if pruneLib {
-				pruneLibrary(mods)
-			}
-			compilers[p], errs[p] = compile(mods, printEnabled, trusted)
+			compilers[p], errs[p] = compileFn(own)
 		}()
 	}
 	wg.Wait()
@@ -249,10 +293,6 @@ func compileParts(rs *ruleSet, n int, printEnabled, trusted, pruneLib bool) ([]*
 
 // compile compiles modules in one sandboxed, strict compiler.
 func compile(mods []*sourceModule, printEnabled, trusted bool) (*ast.Compiler, error) {
-	modules := make(map[string]*ast.Module, len(mods))
-	for _, sm := range mods {
-		modules[sm.name] = sm.mod
-	}
 	c := newCompiler(printEnabled)
 	if trusted {
 		// The embedded rules pass every check in `make test` (RunTests and
@@ -261,6 +301,15 @@ func compile(mods []*sourceModule, printEnabled, trusted bool) (*ast.Compiler, e
 		// cost a fifth of a single-Dockerfile run. Custom rules always get
 		// the full set.
 		c = c.WithSkipStages(trustedSkipStages(printEnabled)...)
+	}
+	return compileWith(mods, c)
+}
+
+// compileWith compiles modules in the compiler c.
+func compileWith(mods []*sourceModule, c *ast.Compiler) (*ast.Compiler, error) {
+	modules := make(map[string]*ast.Module, len(mods))
+	for _, sm := range mods {
+		modules[sm.name] = sm.mod
 	}
 	c.Compile(modules)
 	if c.Failed() {
@@ -500,12 +549,7 @@ func (e *Engine) preparePart(ctx context.Context, c *ast.Compiler, idx []int) (g
 		part.vars = append(part.vars, v)
 		// v = data.<pkg>.deny; a partial set is always defined (possibly
 		// empty), so one rule without findings never hides the others.
-		ref := e.rules[i].Package
-		pkgRef, err := ast.ParseRef(ref)
-		if err != nil {
-			return part, fmt.Errorf("policy: rule %s: bad package %q: %w", e.rules[i].ID, ref, err)
-		}
-		body = append(body, ast.Equality.Expr(ast.VarTerm(v), ast.NewTerm(pkgRef.Append(ast.StringTerm("deny")))))
+		body = append(body, ast.Equality.Expr(ast.VarTerm(v), ast.NewTerm(e.packages[i].Append(ast.StringTerm("deny")))))
 	}
 	args := []func(*rego.Rego){
 		rego.ParsedQuery(body),
@@ -568,7 +612,11 @@ func (e *Engine) evalRule(ctx context.Context, i int, value ast.Value) (v any, e
 			err = fmt.Errorf("evaluation panicked: %v", p)
 		}
 	}()
-	rs, err := e.queries[i].Eval(ctx, rego.EvalParsedInput(value))
+	qs, err := e.ruleQueries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := qs[i].Eval(ctx, rego.EvalParsedInput(value))
 	if err != nil {
 		return nil, err
 	}

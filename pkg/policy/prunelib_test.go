@@ -2,17 +2,12 @@ package policy
 
 import (
 	"context"
-	"os"
-	"path/filepath"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-
-	"github.com/hardline-dev/hardline/pkg/dockerfile"
-	"github.com/hardline-dev/hardline/pkg/image"
-	imgsource "github.com/hardline-dev/hardline/pkg/image/source"
 )
 
 // libRuleNames lists "package.rule" for every library rule of mods.
@@ -187,57 +182,7 @@ func TestPruneLibraryKeepsAllOnWholeReferences(t *testing.T) {
 // comparison is not between two identical compilations.
 func TestLibraryPruningKeepsResults(t *testing.T) {
 	ctx := context.Background()
-	var docs []*dockerfile.Document
-	var names []string
-	files, _ := filepath.Glob("../../testdata/rules/*/*.Dockerfile")
-	examples, _ := filepath.Glob("../../examples/*/Dockerfile")
-	files = append(files, examples...)
-	if corpus, _ := filepath.Glob("../../../shared/corpus/files/*/*"); len(corpus) > 0 {
-		var all []string
-		_ = filepath.WalkDir("../../../shared/corpus/files", func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				all = append(all, p)
-			}
-			return nil
-		})
-		for i := 0; i < len(all); i += 5 {
-			files = append(files, all[i])
-		}
-	} else {
-		t.Log("../shared corpus not found: fixtures and examples only")
-	}
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := dockerfile.Parse(f, src, dockerfile.Options{})
-		if err != nil {
-			continue
-		}
-		docs = append(docs, doc)
-		names = append(names, f)
-	}
-	if len(docs) < 40 {
-		t.Fatalf("only %d Dockerfiles parsed", len(docs))
-	}
-	var images []*image.Document
-	for _, layout := range []string{"busybox-glibc", "busybox-musl"} {
-		dir := filepath.Join("../../../shared/images", layout)
-		if _, err := os.Stat(dir); err != nil {
-			t.Logf("%s not found: no image comparison", dir)
-			continue
-		}
-		img, err := imgsource.Open(ctx, "oci:"+dir, imgsource.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := image.Build(ctx, img, image.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		images = append(images, doc)
-	}
+	in := agreementInputs(t)
 
 	for _, cfg := range []Options{
 		{Compilers: 1},
@@ -259,30 +204,9 @@ func TestLibraryPruningKeepsResults(t *testing.T) {
 				t.Errorf("compilers %d kinds %v: compiler %d kept all %d library rules (pruned: %d)", cfg.Compilers, cfg.Kinds, c, w, p)
 			}
 		}
-		total := 0
-		compare := func(name, kind string, doc any) {
-			a, errA := whole.Evaluate(ctx, kind, doc, nil)
-			b, errB := pruned.Evaluate(ctx, kind, doc, nil)
-			if (errA == nil) != (errB == nil) || len(a) != len(b) {
-				t.Fatalf("compilers %d kinds %v, %s: full library %d results (%v), pruned %d (%v)", cfg.Compilers, cfg.Kinds, name, len(a), errA, len(b), errB)
-			}
-			for i := range a {
-				if compareResults(a[i], b[i]) != 0 || a[i].Message != b[i].Message {
-					t.Fatalf("compilers %d kinds %v, %s: result %d differs: %+v vs %+v", cfg.Compilers, cfg.Kinds, name, i, a[i], b[i])
-				}
-			}
-			total += len(a)
-		}
-		for i, doc := range docs {
-			compare(names[i], KindDockerfile, doc)
-		}
-		if len(cfg.Kinds) == 0 {
-			for i, doc := range images {
-				compare("image "+string(rune('0'+i)), KindImage, doc)
-			}
-		}
-		if total < 100 {
-			t.Fatalf("compilers %d kinds %v: only %d results compared", cfg.Compilers, cfg.Kinds, total)
+		label := fmt.Sprintf("compilers %d kinds %v (full library vs pruned)", cfg.Compilers, cfg.Kinds)
+		if total := in.compare(t, label, whole, pruned, cfg.Kinds); total < 100 {
+			t.Fatalf("%s: only %d results compared", label, total)
 		}
 	}
 }
