@@ -214,6 +214,9 @@ func compileSource(opts Options, trusted bool) (*compiledSet, error) {
 	cs := &compiledSet{rules: rs.rules, warnings: rs.warnings}
 	if trusted && len(opts.Kinds) > 0 {
 		cs.dropped = prune(rs, opts.Kinds)
+		if len(rs.problems) > 0 {
+			return nil, &LoadError{Problems: rs.problems}
+		}
 	}
 	n := 1
 	if trusted {

@@ -133,6 +133,9 @@ func buildPrecompiled(fsys fs.FS) ([]byte, error) {
 		dropped := make([]bool, len(rs.rules))
 		if len(pc.kinds) > 0 {
 			dropped = prune(rs, pc.kinds)
+			if len(rs.problems) > 0 {
+				return nil, &LoadError{Problems: rs.problems}
+			}
 		}
 		cfg := precompiledConfig{Kinds: pc.kinds, Dropped: dropped}
 		// The same split and pruning as compileSource, with the stages of

@@ -1,7 +1,9 @@
 package policy
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -17,6 +19,12 @@ var imageLib = ast.MustParseRef("data.hardline.lib.image")
 //
 // It returns, per rule (parallel to rs.rules), whether the rule was dropped.
 // Rule metadata is kept either way: configuration still names those rules.
+//
+// Dropping is by dependency, so a deny branch meant for Dockerfiles that
+// happened to call an image-library helper vanishes with the image branches.
+// A rule left with no deny branch at all is reported as a problem in rs;
+// a partial loss can only be seen by comparing findings, which
+// TestPrunedEngineAgrees does on the fixtures and the corpus.
 func prune(rs *ruleSet, kinds []string) []bool {
 	dropped := make([]bool, len(rs.rules))
 	gone := map[*sourceModule]bool{}
@@ -32,8 +40,12 @@ func prune(rs *ruleSet, kinds []string) []bool {
 				gone[sm] = true
 				continue
 			}
-			if !gone[sm] {
-				stripImports(sm.mod, imageLib)
+			if gone[sm] {
+				continue
+			}
+			stripImports(sm.mod, imageLib)
+			if sm.kind == kindRule && !slices.ContainsFunc(sm.mod.Rules, func(r *ast.Rule) bool { return ruleName(r) == "deny" }) {
+				rs.problems = append(rs.problems, fmt.Sprintf("%s: every deny branch uses the image library, so the rule never fires for %s input; give it a branch for that input or drop it from inputs", locString(sm.mod.Package.Location), strings.Join(kinds, ", ")))
 			}
 		}
 	}
