@@ -304,10 +304,11 @@ inline_code(e) := e.args[i + 1] if {
 	e.name == "eval"
 }
 
-# mentions(e, b): a word of command e contains b. executes(e, f) needs the
-# basename of f in the program word or the script operand, so this cheap
-# test spares evaluating it for the other commands of the RUN.
-mentions(e, b) if contains(concat(" ", [concat(" ", lib.list(e.argv)), concat(" ", lib.list(e.args)), lib.str(e.name)]), b)
+# mentions(e, b): the words of command e contain b. executes(e, f) needs
+# the basename of f in the program word or the script operand (both are
+# words of argv), so this cheap test spares evaluating it for the other
+# commands of the RUN.
+mentions(e, b) if contains(e.text, b)
 
 # executes(e, f): command e runs the file f: by path (`./install.sh`,
 # `/tmp/f`), or as the script operand of an interpreter (`sh install.sh`).
