@@ -244,7 +244,12 @@ node_installer(c) if {
 	lib.list(c.args)[0] in {"install", "add"}
 }
 
-cgo_disabled(src) if lib.obj(src.runtime.env).CGO_ENABLED == "0"
+# (lib.obj is bound before its result is indexed: pkg/policy's library
+# pruning does not see a call at the head of a reference.)
+cgo_disabled(src) if {
+	env := lib.obj(src.runtime.env)
+	env.CGO_ENABLED == "0"
+}
 
 cgo_disabled(src) if {
 	some run in lib.chain_runs(src)
@@ -259,7 +264,10 @@ cgo_disabled(src) if {
 	d.value == "0"
 }
 
-musl_target(src) if contains(lib.str(lib.obj(src.runtime.env).CARGO_BUILD_TARGET), "musl")
+musl_target(src) if {
+	env := lib.obj(src.runtime.env)
+	contains(lib.str(env.CARGO_BUILD_TARGET), "musl")
+}
 
 static_link(c) if {
 	some a in lib.list(c.args)

@@ -85,6 +85,18 @@ func TestRegoProfileCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	sort.Strings(pkgs)
+	if only := os.Getenv("HARDLINE_REGO_ONLY"); only != "" {
+		// Evaluate (and profile) the named rule packages only.
+		var kept []string
+		for _, p := range pkgs {
+			for _, o := range strings.Split(only, ",") {
+				if strings.HasSuffix(p, "."+o) {
+					kept = append(kept, p)
+				}
+			}
+		}
+		pkgs = kept
+	}
 	c := ast.NewCompiler().WithEnablePrintStatements(false)
 	if c.Compile(mods); c.Failed() {
 		t.Fatal(c.Errors)
@@ -118,6 +130,34 @@ func TestRegoProfileCorpus(t *testing.T) {
 		best = min(best, d)
 	}
 	t.Logf("best: %v CPU, %.2f ms/doc", best, float64(best.Microseconds())/1000/float64(len(docs)))
+
+	if os.Getenv("HARDLINE_REGO_ALONE") != "" {
+		// Each rule alone (its library included), on every 4th document.
+		type cost struct {
+			pkg string
+			d   time.Duration
+		}
+		var costs []cost
+		for k, p := range pkgs {
+			q, err := rego.New(rego.ParsedQuery(body[k:k+1]), rego.Compiler(c), rego.Store(store)).PrepareForEval(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := processCPU()
+			for i := 0; i < len(docs); i += 4 {
+				if _, err := q.Eval(ctx, rego.EvalParsedInput(docs[i])); err != nil {
+					t.Logf("eval: %v", err)
+				}
+			}
+			costs = append(costs, cost{p, processCPU() - start})
+		}
+		sort.Slice(costs, func(i, j int) bool { return costs[i].d > costs[j].d })
+		var sb strings.Builder
+		for _, c := range costs {
+			fmt.Fprintf(&sb, "  %8.1f ms  %s\n", float64(c.d.Microseconds())/1000, c.pkg)
+		}
+		t.Log("each rule alone, every 4th document:\n" + sb.String())
+	}
 
 	every := 1
 	if n, err := strconv.Atoi(os.Getenv("HARDLINE_REGO_PROFILE_EVERY")); err == nil && n > 0 {

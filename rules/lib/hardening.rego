@@ -36,9 +36,11 @@ built_commands contains {"stage": x.stage, "instr": x.instr, "final": x.final, "
 
 # commands_by_name: built_commands grouped by command name, as {name:
 # [command]}. Rules that look for a few programs (curl, apt-get, the rpm
-# managers) look them up here: commands_by_name.curl builds the entries of
-# the curl commands only (through each RUN's command_index), once per
-# document.
+# managers) look them up here instead of each scanning every command of the
+# build: commands_by_name.curl builds the entries of the curl commands only
+# (through each RUN's command_index), once per document. Callers with a set
+# of names intersect it with built_command_names first, so that absent names
+# cost no lookup.
 commands_by_name[n] := [x |
 	some r in built_runs
 	some i in r.instr.run.command_index[n]
