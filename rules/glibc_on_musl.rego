@@ -299,7 +299,7 @@ c_asset_dir("c", s) if lib.basename(s) in {"dist", "build"}
 
 deny contains r if {
 	musl_final
-	some x in lib.final_instructions
+	some x in evidence_instructions
 	ev := evidence(x.instr)
 	count(ev) > 0
 	r := {
@@ -311,6 +311,14 @@ deny contains r if {
 }
 
 evidence(instr) := (downloads(instr) | shims(instr)) | foreign_pm(instr)
+
+# evidence_instructions: the instructions of the final chain evidence() can
+# find something in: RUNs with run facts and ADDs with copy facts (every
+# part of evidence() needs one or the other).
+evidence_instructions := lib.final_runs | {x |
+	some x in lib.final_copies
+	x.instr.cmd == "add"
+}
 
 downloads(instr) := {sprintf("downloads a %s (%s)", [what, lib.basename(lib.redact_url(u))]) |
 	some u in instr_urls(instr)

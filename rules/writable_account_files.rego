@@ -94,6 +94,7 @@ deny contains r if {
 	x.stage.in_final_chain
 	cp := x.instr.copy
 	is_object(cp)
+	contains(lib.str(cp.dest), "etc") # every account file is under /etc
 	files := [p | some p in account_files; copies_to(cp, p)]
 	count(files) > 0
 	why := copy_problem(cp)
