@@ -258,8 +258,9 @@ cgo_disabled(src) if {
 
 cgo_disabled(src) if {
 	some i in lib.list(src.chain)
-	some instr in lib.list(input.stages[i].instructions)
-	some d in lib.list(instr.arg)
+	st := input.stages[i]
+	some k in st.instruction_index.arg
+	some d in lib.list(st.instructions[k].arg)
 	d.name == "CGO_ENABLED"
 	d.value == "0"
 }

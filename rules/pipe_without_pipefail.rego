@@ -74,7 +74,7 @@ deny contains r if {
 	not shell_name in no_pipefail_shells
 	not sets_pipefail(shell)
 	cmds := lib.list(run.commands)
-	bad := [i | some i, c in cmds; c.pipe_len > 1; masked(run, i, c)]
+	bad := [i | some i in run.piped; masked(run, i, cmds[i])]
 	count(bad) > 0
 	c := cmds[bad[0]]
 	last := pipe_end(cmds, c.pipeline)

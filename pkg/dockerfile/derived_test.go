@@ -194,6 +194,14 @@ func TestIndexes(t *testing.T) {
 	if got := doc.Stages[0].Instructions[2].Run.CommandIndex; !reflect.DeepEqual(got, map[string][]int{"true": {0}}) {
 		t.Errorf("exec-form command_index = %v", got)
 	}
+	// `sudo chmod +x /tmp/x | tee log`: chmod writes into the pipe, tee
+	// (its last element) does not; no other command is piped.
+	if !reflect.DeepEqual(run.Piped, []int{2}) {
+		t.Errorf("piped = %v, want [2]", run.Piped)
+	}
+	if p := doc.Stages[0].Instructions[2].Run.Piped; p == nil || len(p) != 0 {
+		t.Errorf("piped of a RUN without pipes = %#v, want []", p)
+	}
 	if c := run.Commands[2]; c.Text != "sudo chmod +x /tmp/x" {
 		t.Errorf("text = %q, want the argv words, wrapper included", c.Text)
 	}

@@ -292,6 +292,11 @@ type Run struct {
 	// for a few programs looks them up instead of scanning every command.
 	// Added in hardline.dockerfile/v1.2.
 	CommandIndex map[string][]int `json:"command_index"`
+	// Piped lists the indexes in Commands of the commands whose standard
+	// output feeds a pipe (PipePos < PipeLen-1: every element of a pipeline
+	// but the last), in order; empty when the RUN has no pipeline. Added in
+	// hardline.dockerfile/v1.2.
+	Piped []int `json:"piped"`
 	// Packages are the package-manager operations among Commands.
 	Packages []pkgops.Op `json:"packages"`
 	// URLs are the URLs (scheme://...) the RUN mentions, sorted and

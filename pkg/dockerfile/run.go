@@ -131,6 +131,7 @@ func (b *builder) run(ctx *instrCtx, in *Instruction, c *instructions.RunCommand
 	}
 	r.Commands = normalizeCommands(res.Commands)
 	r.CommandIndex = commandIndex(r.Commands)
+	r.Piped = piped(r.Commands)
 	r.Packages = pkgops.FromCommands(r.Commands)
 	if r.Packages == nil {
 		r.Packages = []pkgops.Op{}
@@ -176,6 +177,17 @@ func commandIndex(cmds []shellcmd.Command) map[string][]int {
 		idx[c.Name] = append(idx[c.Name], i)
 	}
 	return idx
+}
+
+// piped computes Run.Piped.
+func piped(cmds []shellcmd.Command) []int {
+	out := []int{}
+	for i, c := range cmds {
+		if c.PipePos < c.PipeLen-1 {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // instructionIndex computes Stage.InstructionIndex.

@@ -86,6 +86,10 @@ stage(i, name, line, base, img, instrs, rt, chain, in_final) := {
 # it (indexes of the instructions by keyword).
 instruction_index(instrs) := {k: [i | some i, x in instrs; x.cmd == k] | some x in instrs; k := x.cmd}
 
+# piped(cmds): Run.piped as the builder computes it (the commands that
+# write into a pipe).
+piped(cmds) := [i | some i, c in cmds; c.pipe_pos < c.pipe_len - 1]
+
 # command_index(cmds): Run.command_index as the builder computes it (indexes
 # of the commands by name).
 command_index(cmds) := {n: [i | some i, c in cmds; c.name == n] | some c in cmds; n := c.name}
@@ -130,12 +134,12 @@ op(manager, action, pkgs, cmd_idx) := {"manager": manager, "action": action, "pa
 
 run(idx, line, script, cmds, ops) := instr(idx, "run", line, [script], {
 	"form": "shell",
-	"run": {"script": script, "commands": cmds, "command_index": command_index(cmds), "packages": ops, "urls": urls(script, cmds)},
+	"run": {"script": script, "commands": cmds, "command_index": command_index(cmds), "piped": piped(cmds), "packages": ops, "urls": urls(script, cmds)},
 })
 
 run_x(idx, line, script, cmds, ops, run_extra) := instr(idx, "run", line, [script], {
 	"form": "shell",
-	"run": object.union({"script": script, "commands": cmds, "command_index": command_index(cmds), "packages": ops, "urls": urls(script, cmds)}, run_extra),
+	"run": object.union({"script": script, "commands": cmds, "command_index": command_index(cmds), "piped": piped(cmds), "packages": ops, "urls": urls(script, cmds)}, run_extra),
 })
 
 # windows_stage(s): the stage with the builder's windows fact set (for

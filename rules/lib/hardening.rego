@@ -70,12 +70,16 @@ else := sprintf("%s, a build stage the final image does not inherit", [lib.stage
 # same RUN or a later one of the chain, by name or through the virtual
 # package they were installed under), as {"stage", "instr", "package"}.
 kept_packages(names) := {{"stage": x.stage, "instr": x.instr, "package": p} |
+	count(names & final_installed_lower) > 0 # none of them is installed at all: nothing to look at
 	some x in lib.final_runs
 	some op in lib.system_install_ops(x.instr.run)
 	some p in lib.list(op.packages)
 	lower(p) in names
 	not removed_after(x, op, p)
 }
+
+# final_installed_lower: lib.final_installed_packages, lower-cased.
+final_installed_lower := {lower(p) | some p in lib.final_installed_packages}
 
 # removed_after(x, op, p): a remove operation after the install removes p,
 # or the virtual package op installed it under.
@@ -293,7 +297,8 @@ else := false
 
 # mkdir -m MODE DIR..., install -m MODE SRC... DEST (or -d DIR...).
 mode_option_changes(run) := [{"command": i, "tool": c.name, "mode": mode, "paths": targets, "recursive": false, "find_files": false} |
-	some i in sort(array.concat(object.get(run.command_index, "mkdir", []), object.get(run.command_index, "install", [])))
+	some name in ["mkdir", "install"]
+	some i in run.command_index[name]
 	c := run.commands[i]
 	mode := mode_option(c.args)
 	ops := operands(c.args, {"-m", "--mode", "-o", "--owner", "-g", "--group", "-t", "--target-directory", "-S", "--suffix", "-Z", "--context"}, {"m", "o", "g", "t", "S"})
