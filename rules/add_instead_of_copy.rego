@@ -41,8 +41,7 @@ import data.hardline.lib.dockerfile as lib
 import data.hardline.lib.hygiene
 
 deny contains r if {
-	some x in hygiene.stage_instructions
-	x.instr.cmd == "add"
+	some x in hygiene.instructions_of("add")
 	is_object(x.instr.copy)
 	count(lib.list(object.get(x.instr, "heredocs", []))) == 0
 	plain := [s |

@@ -49,8 +49,7 @@ import data.hardline.lib.dockerfile as lib
 import data.hardline.lib.hygiene
 
 deny contains r if {
-	some x in hygiene.stage_instructions
-	x.instr.cmd == "add"
+	some x in hygiene.instructions_of("add")
 	is_object(x.instr.copy)
 	not has_checksum(x.instr)
 	some s in lib.list(x.instr.copy.sources)

@@ -49,8 +49,8 @@ import data.hardline.lib.dockerfile as lib
 refs contains {"ref": instr.copy, "instr": instr, "stage": s, "what": "COPY --from"} if {
 	input.kind == "dockerfile"
 	some s in input.stages
-	some instr in lib.list(s.instructions)
-	instr.cmd == "copy"
+	some k in s.instruction_index.copy
+	instr := s.instructions[k]
 	is_object(instr.copy)
 	lib.str(instr.copy.from) != ""
 }
@@ -58,8 +58,8 @@ refs contains {"ref": instr.copy, "instr": instr, "stage": s, "what": "COPY --fr
 refs contains {"ref": m, "instr": instr, "stage": s, "what": "RUN --mount from"} if {
 	input.kind == "dockerfile"
 	some s in input.stages
-	some instr in lib.list(s.instructions)
-	instr.cmd == "run"
+	some k in s.instruction_index.run
+	instr := s.instructions[k]
 	is_object(instr.run)
 	some m in lib.list(instr.run.mounts)
 	lib.str(m.from) != ""

@@ -9,7 +9,7 @@ findings(d) := fs if {
 
 copy_instr(idx, line, from, over) := fx.instr(idx, "copy", line, ["/a", "/b"], {"copy": object.union({"sources": ["/a"], "dest": "/b", "from": from, "from_stage": -1}, over)})
 
-mount_instr(idx, line, mount) := fx.instr(idx, "run", line, ["true"], {"run": {"script": "true", "commands": [], "packages": [], "urls": [], "build_args_in_scope": [], "mounts": [mount]}})
+mount_instr(idx, line, mount) := fx.instr(idx, "run", line, ["true"], {"run": {"script": "true", "commands": [], "command_index": {}, "packages": [], "urls": [], "build_args_in_scope": [], "mounts": [mount]}})
 
 st(i, name, instrs, in_final) := fx.stage(i, name, i * 10 + 1, fx.image_base("alpine:3.20"), fx.alpine, instrs, fx.runtime({}), [i], in_final)
 

@@ -62,9 +62,8 @@ deny contains r if {
 	not lib.dev_environment
 	not node_application
 	programs := lib.final_image_programs
-	some p in programs
-	other_runtime(p)
-	some x in lib.final_instructions
+	count({p | some p in programs; other_runtime(p)}) > 0
+	some x in lib.final_runs | lib.final_copies # evidence() needs run or copy facts
 	ev := evidence(x.instr)
 	count(ev) > 0
 	r := {

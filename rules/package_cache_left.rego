@@ -70,6 +70,7 @@ import data.hardline.lib.image as img
 deny contains r if {
 	some x in hygiene.shipped_runs
 	run := x.instr.run
+	count(lib.packages(run)) > 0 # every kind of cache below comes from a package operation
 	some c in caches_left(x.stage, run)
 	r := {
 		"msg": sprintf("%s: %s leaves %s in the image layer of this RUN (%s)", [stage_label(x.stage), c.what, c.path, c.fix]),
@@ -82,9 +83,26 @@ deny contains r if {
 rpm_managers := {"yum", "dnf", "microdnf", "tdnf"}
 
 # caches_left(stage, run): {what, path, fix} for each cache the RUN leaves.
+# Only the checks of the package managers the RUN uses run (each of them
+# looks at that manager's operations only).
 caches_left(stage, run) := {c |
-	some c in apk_left(run) | apt_left(run) | rpm_left(run) | zypper_left(run) | pip_left(stage, run) | npm_left(run) | yarn_left(run)
+	some m in {op.manager | some op in lib.packages(run)}
+	some c in manager_caches_left(m, stage, run)
 }
+
+manager_caches_left("apk", _, run) := apk_left(run)
+
+manager_caches_left("apt", _, run) := apt_left(run)
+
+manager_caches_left(m, _, run) := rpm_left(run) if m in rpm_managers
+
+manager_caches_left("zypper", _, run) := zypper_left(run)
+
+manager_caches_left("pip", stage, run) := pip_left(stage, run)
+
+manager_caches_left("npm", _, run) := npm_left(run)
+
+manager_caches_left("yarn", _, run) := yarn_left(run)
 
 apk_left(run) := {{"what": sprintf("`apk %s` without --no-cache", [apk_verb(op.action)]), "path": "/var/cache/apk", "fix": "add --no-cache"} |
 	some op in lib.packages(run)

@@ -63,8 +63,8 @@ deny contains r if {
 	input.kind == "dockerfile"
 	some s in input.stages
 	not s.windows
-	some instr in lib.list(s.instructions)
-	instr.cmd == "run"
+	some k in s.instruction_index.run
+	instr := s.instructions[k]
 	run := instr.run
 	is_object(run)
 	shell := lib.list(object.get(run, "shell", []))
@@ -74,7 +74,7 @@ deny contains r if {
 	not shell_name in no_pipefail_shells
 	not sets_pipefail(shell)
 	cmds := lib.list(run.commands)
-	bad := [i | some i, c in cmds; masked(cmds, i, c)]
+	bad := [i | some i in run.piped; masked(run, i, cmds[i])]
 	count(bad) > 0
 	c := cmds[bad[0]]
 	last := pipe_end(cmds, c.pipeline)
@@ -86,13 +86,13 @@ deny contains r if {
 	}
 }
 
-# masked(cmds, i, c): command c (the i-th) feeds a pipe and its failure
-# would be hidden.
-masked(cmds, i, c) if {
+# masked(run, i, c): command c (the i-th of the RUN) feeds a pipe and its
+# failure would be hidden.
+masked(run, i, c) if {
 	c.pipe_len > 1
 	c.pipe_pos < c.pipe_len - 1
 	not c.name in harmless_upstream
-	not pipefail_before(cmds, i)
+	not pipefail_before(run, i)
 }
 
 # sets_pipefail(argv): an option list such as ["-o", "pipefail"] or
@@ -104,12 +104,11 @@ sets_pipefail(argv) if {
 	regex.match(`^-[A-Za-z]*o$`, argv[i - 1])
 }
 
-# pipefail_before(cmds, i): a `set` with pipefail runs before command i.
-pipefail_before(cmds, i) if {
-	some j, c in cmds
+# pipefail_before(run, i): a `set` with pipefail runs before command i.
+pipefail_before(run, i) if {
+	some j in run.command_index.set
 	j < i
-	c.name == "set"
-	sets_pipefail(array.concat(["set"], lib.list(c.args)))
+	sets_pipefail(array.concat(["set"], lib.list(run.commands[j].args)))
 }
 
 # pipe_end(cmds, p): the name of the (first) command in the last position

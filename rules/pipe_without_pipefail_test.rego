@@ -7,9 +7,9 @@ findings(d) := fs if {
 	fs := rule.deny with input as d
 }
 
-cmd(name, args, pipeline, pos, n) := {"argv": array.concat([name], args), "name": name, "args": args, "pipeline": pipeline, "pipe_pos": pos, "pipe_len": n, "line": 1, "conditional": false}
+cmd(name, args, pipeline, pos, n) := {"argv": array.concat([name], args), "text": concat(" ", array.concat([name], args)), "name": name, "args": args, "pipeline": pipeline, "pipe_pos": pos, "pipe_len": n, "line": 1, "conditional": false}
 
-run(line, shell, cmds) := fx.instr(0, "run", line, ["x"], {"run": {"script": "x", "commands": cmds, "packages": [], "urls": [], "build_args_in_scope": [], "shell": shell}})
+run(line, shell, cmds) := fx.instr(0, "run", line, ["x"], {"run": {"script": "x", "commands": cmds, "command_index": fx.command_index(cmds), "piped": fx.piped(cmds), "packages": [], "urls": [], "build_args_in_scope": [], "shell": shell}})
 
 doc(instr) := fx.doc([fx.stage(0, "", 1, fx.image_base("debian:bookworm"), fx.debian, [instr], fx.runtime({}), [0], true)], [])
 

@@ -44,8 +44,8 @@ import data.hardline.lib.image as img
 deny contains r if {
 	some s in input.stages
 	s.in_final_chain
-	some instr in lib.list(s.instructions)
-	instr.cmd == "arg"
+	some k in s.instruction_index.arg
+	instr := s.instructions[k]
 	some d in lib.list(instr.arg)
 	lib.sensitive_arg_name(d)
 	why := reasons(s, instr, d)

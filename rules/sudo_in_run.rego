@@ -47,6 +47,7 @@ deny contains r if {
 	some x in hd.built_runs
 	progs := {c.name |
 		some c in x.instr.run.commands
+		contains(c.text, "sudo")
 		sudo_command(c)
 	}
 	count(progs) > 0

@@ -68,12 +68,19 @@ interpreter(n) if {
 	regex.match(`^python[0-9.]*$`, n)
 }
 
-# interpreter_commands: the built commands that run an interpreter, with
-# interpreter() tested once per distinct command name.
+# interpreter_commands: the built commands that run an interpreter
+# (interpreter(name)): the names of the build that are known shells or
+# interpreters, or python versions.
 interpreter_commands contains x if {
-	some n, xs in hd.commands_by_name
-	interpreter(n)
-	some x in xs
+	some n in (shells | interpreters) & hd.built_command_names
+	some x in hd.commands_by_name[n]
+}
+
+interpreter_commands contains x if {
+	some n in hd.built_command_names
+	startswith(n, "python")
+	regex.match(`^python[0-9.]*$`, n)
+	some x in hd.commands_by_name[n]
 }
 
 # ---------------------------------------------------------------------------
@@ -83,7 +90,7 @@ interpreter_commands contains x if {
 # curl … | sh: a download to stdout piped into an interpreter reading its
 # program from stdin.
 deny contains r if {
-	some n in downloaders
+	some n in downloaders & hd.built_command_names
 	some x in hd.commands_by_name[n]
 	d := x.cmd
 	to_stdout(d)
@@ -116,7 +123,7 @@ deny contains r if {
 
 # curl -o x.sh URL && sh x.sh, with no check between.
 deny contains r if {
-	some n in downloaders
+	some n in downloaders & hd.built_command_names
 	some x in hd.commands_by_name[n]
 	cmds := lib.list(x.instr.run.commands)
 	i := x.index
@@ -125,7 +132,7 @@ deny contains r if {
 	b := lib.basename(f)
 	some j, e in cmds
 	j > i
-	mentions(e, b)
+	contains(e.text, b) # mentions(e, b), inlined: one test per later command
 	executes(e, f)
 	not verified_between(cmds, i, j)
 	r := finding(x, sprintf("%s … %s, then %s", [d.name, f, program_word(e)]), "downloads and runs", lib.basename(f), url_of(d), sprintf("download:%s", [lib.basename(f)]))
@@ -161,7 +168,7 @@ substitution_tool(s) := regex.find_all_string_submatch_n(`(curl|wget)`, s, 1)[0]
 # script_runners: the built commands that run a script file: interpreters,
 # `source` and `.`.
 script_runners := interpreter_commands | {x |
-	some n in {"source", "."}
+	some n in {"source", "."} & hd.built_command_names
 	some x in hd.commands_by_name[n]
 }
 
@@ -304,10 +311,11 @@ inline_code(e) := e.args[i + 1] if {
 	e.name == "eval"
 }
 
-# mentions(e, b): a word of command e contains b. executes(e, f) needs the
-# basename of f in the program word or the script operand, so this cheap
-# test spares evaluating it for the other commands of the RUN.
-mentions(e, b) if contains(concat(" ", [concat(" ", lib.list(e.argv)), concat(" ", lib.list(e.args)), lib.str(e.name)]), b)
+# mentions(e, b): the words of command e contain b. executes(e, f) needs
+# the basename of f in the program word or the script operand (both are
+# words of argv), so this cheap test spares evaluating it for the other
+# commands of the RUN.
+mentions(e, b) if contains(e.text, b)
 
 # executes(e, f): command e runs the file f: by path (`./install.sh`,
 # `/tmp/f`), or as the script operand of an interpreter (`sh install.sh`).

@@ -118,7 +118,7 @@ switches contains {"x": x, "text": sprintf("apk %s --allow-untrusted", [sub]), "
 }
 
 switches contains {"x": x, "text": sprintf("%s %s", [c.name, a]), "key": sprintf("apt-%s", [trim_left(a, "-")]), "effect": unsigned_packages} if {
-	some n in apt_tools
+	some n in apt_tools & hd.built_command_names
 	some x in hd.commands_by_name[n]
 	c := x.cmd
 	some a in hd.options(c.args)
@@ -126,7 +126,7 @@ switches contains {"x": x, "text": sprintf("%s %s", [c.name, a]), "key": sprintf
 }
 
 switches contains {"x": x, "text": sprintf("%s -o %s", [c.name, a]), "key": "apt-option", "effect": unsigned_packages} if {
-	some n in apt_tools
+	some n in apt_tools & hd.built_command_names
 	some x in hd.commands_by_name[n]
 	c := x.cmd
 	some a in c.args
@@ -134,7 +134,7 @@ switches contains {"x": x, "text": sprintf("%s -o %s", [c.name, a]), "key": "apt
 }
 
 switches contains {"x": x, "text": sprintf("%s -o %s", [c.name, a]), "key": "apt-tls-option", "effect": tls_off} if {
-	some n in apt_tools
+	some n in apt_tools & hd.built_command_names
 	some x in hd.commands_by_name[n]
 	c := x.cmd
 	some a in c.args
@@ -142,7 +142,7 @@ switches contains {"x": x, "text": sprintf("%s -o %s", [c.name, a]), "key": "apt
 }
 
 switches contains {"x": x, "text": sprintf("%s %s", [c.name, a]), "key": "rpm-nogpgcheck", "effect": unsigned_packages} if {
-	some n in rpm_managers
+	some n in rpm_managers & hd.built_command_names
 	some x in hd.commands_by_name[n]
 	c := x.cmd
 	some a in hd.options(c.args)
@@ -150,7 +150,7 @@ switches contains {"x": x, "text": sprintf("%s %s", [c.name, a]), "key": "rpm-no
 }
 
 switches contains {"x": x, "text": sprintf("%s %s", [c.name, a]), "key": "rpm-setopt", "effect": unsigned_packages} if {
-	some n in rpm_managers
+	some n in rpm_managers & hd.built_command_names
 	some x in hd.commands_by_name[n]
 	c := x.cmd
 	some a in c.args
@@ -158,7 +158,7 @@ switches contains {"x": x, "text": sprintf("%s %s", [c.name, a]), "key": "rpm-se
 }
 
 switches contains {"x": x, "text": sprintf("%s %s", [c.name, a]), "key": "rpm-sslverify", "effect": tls_off} if {
-	some n in rpm_managers
+	some n in rpm_managers & hd.built_command_names
 	some x in hd.commands_by_name[n]
 	c := x.cmd
 	some a in c.args
@@ -174,16 +174,16 @@ switches contains {"x": x, "text": sprintf("rpm %s", [a]), "key": "rpm-nosignatu
 }
 
 switches contains {"x": x, "text": sprintf("%s %s", [c.name, f]), "key": "pip-trusted-host", "effect": "pip accepts any certificate (or plain HTTP) from that host"} if {
-	some n, xs in hd.commands_by_name
+	some n in hd.built_command_names
 	pip_name(n)
-	some x in xs
+	some x in hd.commands_by_name[n]
 	pip_command(x.cmd)
 	c := x.cmd
 	some f in pip_trusted_host(c.args)
 }
 
 switches contains {"x": x, "text": sprintf("%s %s", [c.name, concat(" ", c.args)]), "key": "npm-strict-ssl", "effect": tls_off} if {
-	some n in {"npm", "yarn", "pnpm"}
+	some n in {"npm", "yarn", "pnpm"} & hd.built_command_names
 	some x in hd.commands_by_name[n]
 	c := x.cmd
 	npm_strict_ssl_off(c.args)
@@ -196,7 +196,7 @@ switches contains {"x": x, "text": sprintf("git %s", [t]), "key": "git-sslverify
 }
 
 switches contains {"x": x, "text": sprintf("%s %s", [c.name, concat(" ", c.args)]), "key": "conda-ssl-verify", "effect": tls_off} if {
-	some n in {"conda", "mamba", "micromamba"}
+	some n in {"conda", "mamba", "micromamba"} & hd.built_command_names
 	some x in hd.commands_by_name[n]
 	c := x.cmd
 	some i, a in c.args
@@ -208,15 +208,16 @@ switches contains {"x": x, "text": sprintf("%s %s", [c.name, concat(" ", c.args)
 # Variables set for one command (`NODE_TLS_REJECT_UNAUTHORIZED=0 npm ci`)
 # or exported for the rest of the RUN.
 switches contains {"x": x, "text": sprintf("%s=%s", [k, v]), "key": sprintf("env-%s", [upper(k)]), "effect": e} if {
-	some x in hd.built_commands
-	c := x.cmd
-	some k, v in lib.obj(c.assigns)
+	some r in hd.built_runs
+	some i, c in r.instr.run.commands
+	some k, v in c.assigns
 	upper(k) in insecure_env_names
 	e := insecure_env(k, v)
+	x := {"stage": r.stage, "instr": r.instr, "final": r.final, "index": i, "cmd": c}
 }
 
 switches contains {"x": x, "text": sprintf("%s %s", [c.name, a]), "key": sprintf("env-%s", [upper(kv[0])]), "effect": e} if {
-	some n in {"export", "declare", "typeset", "env"}
+	some n in {"export", "declare", "typeset", "env"} & hd.built_command_names
 	some x in hd.commands_by_name[n]
 	c := x.cmd
 	some a in c.args
@@ -279,9 +280,7 @@ pip_command(c) if c.name == "uv"
 
 # pip_name(n): a command name pip_command may accept; tested once per
 # distinct name instead of once per command.
-pip_name(n) if startswith(n, "pip")
-
-pip_name(n) if startswith(n, "python")
+pip_name(n) if strings.any_prefix_match(n, ["pip", "python"])
 
 pip_name("uv")
 
@@ -384,8 +383,8 @@ insecure_env(name, value) := "Go fetches those modules over plain HTTP or unveri
 deny contains r if {
 	some s in input.stages
 	s.needed_by_final
-	some instr in lib.list(s.instructions)
-	instr.cmd == "env"
+	some k in s.instruction_index.env
+	instr := s.instructions[k]
 	some kv in lib.list(instr.env)
 	upper(kv.key) in insecure_env_names
 	e := insecure_env(kv.key, lib.str(kv.value))
@@ -406,8 +405,8 @@ else := " for the rest of that stage's build (the final image does not inherit t
 deny contains r if {
 	some s in input.stages
 	s.needed_by_final
-	some instr in lib.list(s.instructions)
-	instr.cmd == "arg"
+	some k in s.instruction_index.arg
+	instr := s.instructions[k]
 	some d in lib.list(instr.arg)
 	d.defined
 	upper(d.name) in insecure_env_names
@@ -446,8 +445,10 @@ file_settings := [
 ]
 
 # any_settings_path matches the paths of every file_settings entry: one
-# regexp per written file instead of one per setting.
-any_settings_path := concat("|", [sprintf("(?:%s)", [s.path]) | some s in file_settings])
+# regexp per written file instead of one per setting. Written out (a rule
+# built from file_settings would be rebuilt for every document);
+# test_any_settings_path_matches_file_settings keeps it in step.
+any_settings_path := `(?:sources\.list)|(?:/etc/apt/apt\.conf)|(?:/etc/apt/apt\.conf)|(?:(/etc/yum\.repos\.d/|/etc/yum\.conf|/etc/dnf/|/etc/zypp/|\.repo$))|(?:(/etc/yum\.repos\.d/|/etc/yum\.conf|/etc/dnf/|/etc/zypp/|\.repo$))|(?:npmrc$)|(?:yarnrc(\.yml)?$)|(?:wgetrc$)|(?:curlrc$)|(?:pip\.(conf|ini)$)|(?:gitconfig$)|(?:condarc$)`
 
 # shown(m): a matched setting for messages, without the character matched
 # before it to tell `gpgcheck` from `repo_gpgcheck`.

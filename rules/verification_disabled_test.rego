@@ -272,3 +272,7 @@ test_file_paths_anchored if {
 	g := object.union(c(["echo", "sslverify=0"]), {"redirects": [{"op": ">", "target": "/etc/zypp/repos.d/x.repo"}]})
 	keys(one([run_of([g])])) == {"file:/etc/zypp/repos.d/x.repo:sslverify"}
 }
+
+test_any_settings_path_matches_file_settings if {
+	rule.any_settings_path == concat("|", [sprintf("(?:%s)", [s.path]) | some s in rule.file_settings])
+}

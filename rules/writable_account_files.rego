@@ -52,8 +52,8 @@ account_files := ["/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow"]
 
 deny contains r if {
 	some x in hygiene.shipped_runs
-	some c in lib.commands(x.instr.run)
-	c.name == "chmod"
+	some i in x.instr.run.command_index.chmod
+	c := x.instr.run.commands[i]
 	args := lib.list(c.args)
 	sp := hygiene.chmod_split(args)
 	hygiene.grants_group_or_other_write(sp.mode)
@@ -70,8 +70,8 @@ deny contains r if {
 
 deny contains r if {
 	some x in hygiene.shipped_runs
-	some c in lib.commands(x.instr.run)
-	c.name == "chown"
+	some i in x.instr.run.command_index.chown
+	c := x.instr.run.commands[i]
 	args := lib.list(c.args)
 	sp := hygiene.chmod_split(args)
 	hygiene.non_root_owner(sp.mode)
@@ -89,11 +89,12 @@ deny contains r if {
 # COPY/ADD writing an account file with a non-root owner or a mode that
 # lets group or others write it.
 deny contains r if {
-	some x in hygiene.stage_instructions
+	some k in ["copy", "add"]
+	some x in hygiene.instructions_of(k)
 	x.stage.in_final_chain
-	x.instr.cmd in {"copy", "add"}
 	cp := x.instr.copy
 	is_object(cp)
+	contains(lib.str(cp.dest), "etc") # every account file is under /etc
 	files := [p | some p in account_files; copies_to(cp, p)]
 	count(files) > 0
 	why := copy_problem(cp)

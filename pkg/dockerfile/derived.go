@@ -92,6 +92,7 @@ var (
 func (b *builder) deriveStageFacts() {
 	for i := range b.doc.Stages {
 		b.doc.Stages[i].Windows = isWindowsStage(b.doc, i)
+		b.doc.Stages[i].InstructionIndex = instructionIndex(b.doc.Stages[i].Instructions)
 	}
 }
 

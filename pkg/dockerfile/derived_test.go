@@ -160,3 +160,54 @@ func TestEscapeDirectiveAloneIsNotWindows(t *testing.T) {
 		t.Fatal("servercore must be Windows")
 	}
 }
+
+// TestIndexes checks Stage.InstructionIndex and Run.CommandIndex: every
+// instruction and command is listed under its own keyword or name, in
+// order, and nothing else is.
+func TestIndexes(t *testing.T) {
+	src := "FROM alpine:3.20 AS build\n" +
+		"RUN apk add curl && curl -fsSLo /tmp/x https://h/x && sudo chmod +x /tmp/x | tee log && curl https://h/y\n" +
+		"COPY a /a\n" +
+		"RUN [\"/bin/true\"]\n" +
+		"ONBUILD RUN echo hi\n" +
+		"FROM scratch\n" +
+		"COPY --from=build /tmp/x /x\n"
+	doc := mustParse(t, src, Options{})
+	if got, want := doc.Stages[0].InstructionIndex, map[string][]int{"run": {0, 2}, "copy": {1}, "onbuild": {3}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("stage 0 instruction_index = %v, want %v", got, want)
+	}
+	if got, want := doc.Stages[1].InstructionIndex, map[string][]int{"copy": {0}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("stage 1 instruction_index = %v, want %v (no run key without RUNs)", got, want)
+	}
+	run := doc.Stages[0].Instructions[0].Run
+	want := map[string][]int{"apk": {0}, "curl": {1, 4}, "chmod": {2}, "tee": {3}}
+	if !reflect.DeepEqual(run.CommandIndex, want) {
+		t.Errorf("command_index = %v, want %v (sudo is a wrapper, not a name)", run.CommandIndex, want)
+	}
+	for n, is := range run.CommandIndex {
+		for _, i := range is {
+			if run.Commands[i].Name != n {
+				t.Errorf("command_index[%q] lists %d, which runs %q", n, i, run.Commands[i].Name)
+			}
+		}
+	}
+	if got := doc.Stages[0].Instructions[2].Run.CommandIndex; !reflect.DeepEqual(got, map[string][]int{"true": {0}}) {
+		t.Errorf("exec-form command_index = %v", got)
+	}
+	// `sudo chmod +x /tmp/x | tee log`: chmod writes into the pipe, tee
+	// (its last element) does not; no other command is piped.
+	if !reflect.DeepEqual(run.Piped, []int{2}) {
+		t.Errorf("piped = %v, want [2]", run.Piped)
+	}
+	if p := doc.Stages[0].Instructions[2].Run.Piped; p == nil || len(p) != 0 {
+		t.Errorf("piped of a RUN without pipes = %#v, want []", p)
+	}
+	if c := run.Commands[2]; c.Text != "sudo chmod +x /tmp/x" {
+		t.Errorf("text = %q, want the argv words, wrapper included", c.Text)
+	}
+	// A RUN with no command has an empty index, not a null one.
+	doc = mustParse(t, "FROM alpine:3.20\nRUN \"\"\n", Options{})
+	if idx := doc.Stages[0].Instructions[0].Run.CommandIndex; idx == nil {
+		t.Error("command_index of a RUN without commands is nil")
+	}
+}

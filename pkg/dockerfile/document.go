@@ -11,7 +11,7 @@ import (
 // additive changes and the major number for anything that can break a rule.
 // docs/schema/dockerfile-input.v1.json is generated from these types
 // (go test ./pkg/dockerfile -run Schema -update).
-const SchemaVersion = "hardline.dockerfile/v1.1"
+const SchemaVersion = "hardline.dockerfile/v1.2"
 
 // Document is the Rego input (input.*) for one Dockerfile. Rules query it
 // instead of re-parsing text: every value that ARG/ENV expansion can affect
@@ -201,6 +201,12 @@ type Stage struct {
 	Windows bool `json:"windows"`
 	// Instructions of this stage, after its FROM, in order.
 	Instructions []Instruction `json:"instructions"`
+	// InstructionIndex maps each instruction keyword (Instruction.Cmd:
+	// "run", "copy", "onbuild" ...) to the indexes in Instructions of the
+	// instructions of that kind, in order, so that a rule about RUNs looks
+	// them up instead of testing every instruction. Added in
+	// hardline.dockerfile/v1.2.
+	InstructionIndex map[string][]int `json:"instruction_index"`
 	// Runtime is the effective runtime configuration at the end of the
 	// stage, including what is inherited through FROM <stage>.
 	Runtime Runtime `json:"runtime"`
@@ -281,6 +287,16 @@ type Run struct {
 	Security string `json:"security,omitempty"`
 	// Commands are the simple commands executed, in order (see shellcmd).
 	Commands []shellcmd.Command `json:"commands"`
+	// CommandIndex maps each program name (Command.Name) to the indexes in
+	// Commands of the commands that run it, in order, so that a rule looking
+	// for a few programs looks them up instead of scanning every command.
+	// Added in hardline.dockerfile/v1.2.
+	CommandIndex map[string][]int `json:"command_index"`
+	// Piped lists the indexes in Commands of the commands whose standard
+	// output feeds a pipe (PipePos < PipeLen-1: every element of a pipeline
+	// but the last), in order; empty when the RUN has no pipeline. Added in
+	// hardline.dockerfile/v1.2.
+	Piped []int `json:"piped"`
 	// Packages are the package-manager operations among Commands.
 	Packages []pkgops.Op `json:"packages"`
 	// URLs are the URLs (scheme://...) the RUN mentions, sorted and

@@ -130,6 +130,8 @@ func (b *builder) run(ctx *instrCtx, in *Instruction, c *instructions.RunCommand
 		res = shellcmd.Parse(r.Script, lookup)
 	}
 	r.Commands = normalizeCommands(res.Commands)
+	r.CommandIndex = commandIndex(r.Commands)
+	r.Piped = piped(r.Commands)
 	r.Packages = pkgops.FromCommands(r.Commands)
 	if r.Packages == nil {
 		r.Packages = []pkgops.Op{}
@@ -166,6 +168,35 @@ func normalizeCommands(cmds []shellcmd.Command) []shellcmd.Command {
 		}
 	}
 	return cmds
+}
+
+// commandIndex computes Run.CommandIndex.
+func commandIndex(cmds []shellcmd.Command) map[string][]int {
+	idx := make(map[string][]int, len(cmds))
+	for i, c := range cmds {
+		idx[c.Name] = append(idx[c.Name], i)
+	}
+	return idx
+}
+
+// piped computes Run.Piped.
+func piped(cmds []shellcmd.Command) []int {
+	out := []int{}
+	for i, c := range cmds {
+		if c.PipePos < c.PipeLen-1 {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// instructionIndex computes Stage.InstructionIndex.
+func instructionIndex(ins []Instruction) map[string][]int {
+	idx := make(map[string][]int, 4)
+	for i, in := range ins {
+		idx[in.Cmd] = append(idx[in.Cmd], i)
+	}
+	return idx
 }
 
 // shebang returns the interpreter of a script starting with "#!",

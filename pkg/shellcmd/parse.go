@@ -141,6 +141,9 @@ func (w *walker) result() Result {
 	if r.Commands == nil {
 		r.Commands = []Command{}
 	}
+	for i := range r.Commands {
+		r.Commands[i].Text = strings.Join(r.Commands[i].Argv, " ")
+	}
 	if len(w.vars) > 0 {
 		r.Vars = make([]string, 0, len(w.vars))
 		for v := range w.vars {

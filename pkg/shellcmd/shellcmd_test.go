@@ -679,3 +679,23 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// TestText: Command.Text is the argv words joined by single spaces, for
+// parsed scripts, nested `sh -c` scripts and exec form alike.
+func TestText(t *testing.T) {
+	r := Parse("sudo -u app  pip3 install 'x y' && sh -c 'curl  -o /tmp/i.sh https://h/i.sh'", nil)
+	var got []string
+	for _, c := range r.Commands {
+		got = append(got, c.Text)
+	}
+	want := []string{"sudo -u app pip3 install x y", "sh -c curl  -o /tmp/i.sh https://h/i.sh", "curl -o /tmp/i.sh https://h/i.sh"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("text = %q, want %q", got, want)
+	}
+	if c := FromArgv([]string{"/bin/echo", "a", ""}, nil).Commands[0]; c.Text != "/bin/echo a " {
+		t.Errorf("exec-form text = %q", c.Text)
+	}
+	for _, c := range Parse("", nil).Commands {
+		t.Errorf("empty script has a command %q", c.Text)
+	}
+}

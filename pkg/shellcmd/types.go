@@ -20,6 +20,10 @@ type Command struct {
 	// Args are the arguments after Name (the unwrapped argv minus the
 	// program itself).
 	Args []string `json:"args"`
+	// Text is Argv joined by single spaces (wrappers included), so that a
+	// rule asking whether a command mentions a word or file name makes one
+	// string test instead of joining the words itself.
+	Text string `json:"text"`
 	// Wrappers lists the wrappers that were stripped, e.g. ["sudo"].
 	Wrappers []string `json:"wrappers,omitempty"`
 	// Assigns are the NAME=value prefix assignments of the command.

@@ -16,9 +16,17 @@ is_dockerfile if input.kind == "dockerfile"
 
 # warnings(names): the lint entries whose BuildKit rule is in the set names.
 warnings(names) := {w |
+	some n in names
+	some w in lint_by_rule[n]
+}
+
+# lint_by_rule: the lint entries grouped by BuildKit rule name, built once
+# per document (the rules calling warnings() look their names up here
+# instead of each scanning every entry).
+lint_by_rule := {n: [w | some w in lib.list(input.lint); w.rule == n] |
 	is_dockerfile
-	some w in lib.list(input.lint)
-	w.rule in names
+	some v in lib.list(input.lint)
+	n := v.rule
 }
 
 # in_final_chain(w): the warning is in a stage whose configuration the final

@@ -95,18 +95,25 @@ final_instructions contains {"stage": s.index, "instr": instr} if {
 	instr.cmd != "onbuild"
 }
 
-# RUN instructions of the final chain that have typed run facts.
-final_runs contains x if {
-	some x in final_instructions
-	x.instr.cmd == "run"
-	is_object(x.instr.run)
+# RUN instructions of the final chain that have typed run facts (the
+# elements of final_instructions that are RUNs, looked up through the
+# stages' instruction_index).
+final_runs contains {"stage": s.index, "instr": instr} if {
+	some s in input.stages
+	s.in_final_chain
+	some i in s.instruction_index.run
+	instr := s.instructions[i]
+	is_object(instr.run)
 }
 
 # COPY and ADD instructions of the final chain with typed copy facts.
-final_copies contains x if {
-	some x in final_instructions
-	x.instr.cmd in {"copy", "add"}
-	is_object(x.instr.copy)
+final_copies contains {"stage": s.index, "instr": instr} if {
+	some s in input.stages
+	s.in_final_chain
+	some k in ["copy", "add"]
+	some i in s.instruction_index[k]
+	instr := s.instructions[i]
+	is_object(instr.copy)
 }
 
 # Summaries of the final chain that several rules look up. Like every rule
@@ -115,9 +122,9 @@ final_copies contains x if {
 
 # final_command_names: names of the commands run by the RUNs of the final
 # chain.
-final_command_names := {c.name |
+final_command_names := {n |
 	some x in final_runs
-	some c in commands(x.instr.run)
+	some n, _ in x.instr.run.command_index
 }
 
 # final_installed_packages: packages installed by system package managers in
@@ -142,8 +149,8 @@ final_copy_basenames := {basename(p) |
 
 # stage_runs(s): RUN instructions of stage s itself (not its ancestors).
 stage_runs(s) := [instr |
-	some instr in list(s.instructions)
-	instr.cmd == "run"
+	some i in s.instruction_index.run
+	instr := s.instructions[i]
 	is_object(instr.run)
 ]
 

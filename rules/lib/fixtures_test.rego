@@ -78,12 +78,25 @@ stage(i, name, line, base, img, instrs, rt, chain, in_final) := {
 	"image": img,
 	"windows": object.get(img, "family", "") == "windows",
 	"instructions": instrs,
+	"instruction_index": instruction_index(instrs),
 	"runtime": rt,
 }
 
+# instruction_index(instrs): Stage.instruction_index as the builder computes
+# it (indexes of the instructions by keyword).
+instruction_index(instrs) := {k: [i | some i, x in instrs; x.cmd == k] | some x in instrs; k := x.cmd}
+
+# piped(cmds): Run.piped as the builder computes it (the commands that
+# write into a pipe).
+piped(cmds) := [i | some i, c in cmds; c.pipe_pos < c.pipe_len - 1]
+
+# command_index(cmds): Run.command_index as the builder computes it (indexes
+# of the commands by name).
+command_index(cmds) := {n: [i | some i, c in cmds; c.name == n] | some c in cmds; n := c.name}
+
 # doc(stages, secrets): the final stage is the last one.
 doc(stages, secrets) := {
-	"schema_version": "hardline.dockerfile/v1.1",
+	"schema_version": "hardline.dockerfile/v1.2",
 	"kind": "dockerfile",
 	"file": "Dockerfile",
 	"escape": "\\",
@@ -107,6 +120,7 @@ command(argv) := command_at(argv, 1)
 
 command_at(argv, line) := {
 	"argv": argv,
+	"text": concat(" ", argv),
 	"name": regex.replace(argv[0], `.*/`, ""),
 	"args": array.slice(argv, 1, count(argv)),
 	"pipeline": 0,
@@ -120,12 +134,12 @@ op(manager, action, pkgs, cmd_idx) := {"manager": manager, "action": action, "pa
 
 run(idx, line, script, cmds, ops) := instr(idx, "run", line, [script], {
 	"form": "shell",
-	"run": {"script": script, "commands": cmds, "packages": ops, "urls": urls(script, cmds)},
+	"run": {"script": script, "commands": cmds, "command_index": command_index(cmds), "piped": piped(cmds), "packages": ops, "urls": urls(script, cmds)},
 })
 
 run_x(idx, line, script, cmds, ops, run_extra) := instr(idx, "run", line, [script], {
 	"form": "shell",
-	"run": object.union({"script": script, "commands": cmds, "packages": ops, "urls": urls(script, cmds)}, run_extra),
+	"run": object.union({"script": script, "commands": cmds, "command_index": command_index(cmds), "piped": piped(cmds), "packages": ops, "urls": urls(script, cmds)}, run_extra),
 })
 
 # windows_stage(s): the stage with the builder's windows fact set (for

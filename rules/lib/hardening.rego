@@ -22,8 +22,8 @@ import data.hardline.lib.dockerfile as lib
 built_runs contains {"stage": s.index, "instr": instr, "final": s.in_final_chain == true} if {
 	some s in input.stages
 	s.needed_by_final
-	some instr in lib.list(s.instructions)
-	instr.cmd == "run"
+	some i in s.instruction_index.run
+	instr := s.instructions[i]
 	is_object(instr.run)
 }
 
@@ -35,12 +35,24 @@ built_commands contains {"stage": x.stage, "instr": x.instr, "final": x.final, "
 }
 
 # commands_by_name: built_commands grouped by command name, as {name:
-# [command]}. Evaluated once per document; rules that look for a few
-# programs (curl, apt-get, the rpm managers) look them up here instead of
-# each scanning every command of the build.
-commands_by_name := {n: [x | some x in built_commands; x.cmd.name == n] |
-	some y in built_commands
-	n := y.cmd.name
+# [command]}. Rules that look for a few programs (curl, apt-get, the rpm
+# managers) look them up here instead of each scanning every command of the
+# build: commands_by_name.curl builds the entries of the curl commands only
+# (through each RUN's command_index), once per document. Callers with a set
+# of names intersect it with built_command_names first, so that absent names
+# cost no lookup.
+commands_by_name[n] := [x |
+	some r in built_runs
+	some i in r.instr.run.command_index[n]
+	x := {"stage": r.stage, "instr": r.instr, "final": r.final, "index": i, "cmd": r.instr.run.commands[i]}
+] if {
+	some n in built_command_names
+}
+
+# built_command_names: the names of the commands of built_runs.
+built_command_names contains n if {
+	some r in built_runs
+	some n, _ in r.instr.run.command_index
 }
 
 # where(x): "stage 1 (\"builder\"), which the final image does not inherit"
@@ -58,12 +70,16 @@ else := sprintf("%s, a build stage the final image does not inherit", [lib.stage
 # same RUN or a later one of the chain, by name or through the virtual
 # package they were installed under), as {"stage", "instr", "package"}.
 kept_packages(names) := {{"stage": x.stage, "instr": x.instr, "package": p} |
+	count(names & final_installed_lower) > 0 # none of them is installed at all: nothing to look at
 	some x in lib.final_runs
 	some op in lib.system_install_ops(x.instr.run)
 	some p in lib.list(op.packages)
 	lower(p) in names
 	not removed_after(x, op, p)
 }
+
+# final_installed_lower: lib.final_installed_packages, lower-cased.
+final_installed_lower := {lower(p) | some p in lib.final_installed_packages}
 
 # removed_after(x, op, p): a remove operation after the install removes p,
 # or the virtual package op installed it under.
@@ -186,9 +202,10 @@ redirect_writes(run) := [{"path": r.target, "text": command_text(c), "command": 
 # (stage, instr, final, as in built_runs), "path", "text"}. One pass over
 # the commands and lookups of tee and sed by name, where calling writes()
 # per RUN takes three passes over every command.
-built_writes contains {"x": run_of(x), "path": r.target, "text": command_text(x.cmd)} if {
-	some x in built_commands
-	some r in lib.list(x.cmd.redirects)
+built_writes contains {"x": x, "path": r.target, "text": command_text(c)} if {
+	some x in built_runs
+	some c in x.instr.run.commands
+	some r in c.redirects
 	r.op in write_ops
 }
 
@@ -251,8 +268,8 @@ sed_writes(run) := [{"path": p, "text": concat(" ", c.args), "command": i} |
 mode_changes(run) := array.concat(chmod_changes(run), mode_option_changes(run))
 
 chmod_changes(run) := [{"command": i, "tool": "chmod", "mode": ops[0], "paths": array.slice(ops, 1, count(ops)), "recursive": chmod_recursive(c.args), "find_files": false} |
-	some i, c in lib.list(run.commands)
-	c.name == "chmod"
+	some i in run.command_index.chmod
+	c := run.commands[i]
 	ops := chmod_operands(c.args)
 	count(ops) >= 2
 ]
@@ -280,8 +297,9 @@ else := false
 
 # mkdir -m MODE DIR..., install -m MODE SRC... DEST (or -d DIR...).
 mode_option_changes(run) := [{"command": i, "tool": c.name, "mode": mode, "paths": targets, "recursive": false, "find_files": false} |
-	some i, c in lib.list(run.commands)
-	c.name in {"mkdir", "install"}
+	some name in ["mkdir", "install"]
+	some i in run.command_index[name]
+	c := run.commands[i]
 	mode := mode_option(c.args)
 	ops := operands(c.args, {"-m", "--mode", "-o", "--owner", "-g", "--group", "-t", "--target-directory", "-S", "--suffix", "-Z", "--context"}, {"m", "o", "g", "t", "S"})
 	count(ops) > 0
@@ -377,8 +395,8 @@ later_change(y, x) if {
 # RUN of the final chain, deletes p or a directory above it (`rm -rf`).
 removed_later(x, p) if {
 	some y in lib.final_runs
-	some k, c in lib.list(y.instr.run.commands)
-	c.name == "rm"
+	some k in y.instr.run.command_index.rm
+	c := y.instr.run.commands[k]
 	command_after(y, k, x)
 	some a in c.args
 	not startswith(a, "-")

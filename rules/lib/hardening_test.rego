@@ -1,5 +1,6 @@
 package hardline.lib.hardening_test
 
+import data.hardline.lib.fixtures as fx
 import data.hardline.lib.hardening as hd
 
 test_options_stop_at_double_dash if {
@@ -62,7 +63,7 @@ test_mode_changes if {
 		{"name": "install", "args": ["-d", "-m0777", "/a", "/b"]},
 		{"name": "chmod", "args": ["--reference=/x", "/y"]},
 	]
-	mcs := hd.mode_changes({"commands": cmds})
+	mcs := hd.mode_changes({"commands": cmds, "command_index": fx.command_index(cmds)})
 	{[m.tool, m.mode, m.paths, m.recursive] | some m in mcs} == {
 		["chmod", "777", ["/app"], true],
 		["mkdir", "2775", ["/srv/share"], false],
@@ -89,13 +90,14 @@ test_built_writes_match_writes if {
 		{"name": "sed", "args": ["s/a/b/", "/etc/hosts"], "pipeline": 4, "pipe_pos": 0},
 	]
 	other := [{"name": "echo", "args": ["x"], "pipeline": 0, "pipe_pos": 0, "redirects": [{"op": ">", "target": "/etc/wgetrc"}]}]
-	run1 := {"cmd": "run", "run": {"commands": cmds}, "location": {"start_line": 2}}
-	run2 := {"cmd": "run", "run": {"commands": other}, "location": {"start_line": 4}}
-	skipped := {"cmd": "run", "run": {"commands": other}, "location": {"start_line": 6}}
+	run1 := {"cmd": "run", "run": {"commands": cmds, "command_index": fx.command_index(cmds)}, "location": {"start_line": 2}}
+	run2 := {"cmd": "run", "run": {"commands": other, "command_index": fx.command_index(other)}, "location": {"start_line": 4}}
+	skipped := {"cmd": "run", "run": {"commands": other, "command_index": fx.command_index(other)}, "location": {"start_line": 6}}
+	idx := {"run": [0]}
 	doc := {"stages": [
-		{"index": 0, "needed_by_final": true, "in_final_chain": false, "instructions": [run1]},
-		{"index": 1, "needed_by_final": false, "in_final_chain": false, "instructions": [skipped]},
-		{"index": 2, "needed_by_final": true, "in_final_chain": true, "instructions": [run2]},
+		{"index": 0, "needed_by_final": true, "in_final_chain": false, "instructions": [run1], "instruction_index": idx},
+		{"index": 1, "needed_by_final": false, "in_final_chain": false, "instructions": [skipped], "instruction_index": idx},
+		{"index": 2, "needed_by_final": true, "in_final_chain": true, "instructions": [run2], "instruction_index": idx},
 	]}
 	got := {[w.x.stage, w.x.final, w.x.instr.location.start_line, w.path, w.text] | some w in hd.built_writes with input as doc}
 	want := {[s, f, r.location.start_line, w.path, w.text] |
@@ -104,4 +106,26 @@ test_built_writes_match_writes if {
 	}
 	got == want
 	count(got) == 5
+}
+
+# commands_by_name finds the commands of the built RUNs by name, through
+# each RUN's command_index; stages the build skips are not looked at.
+st(i, needed, in_final, instrs) := object.union(
+	fx.stage(i, "", i + 1, fx.image_base("alpine:3.20"), fx.alpine, instrs, fx.runtime({}), [i], in_final),
+	{"needed_by_final": needed},
+)
+
+test_commands_by_name if {
+	cmds := [fx.command(["curl", "-o", "/x", "https://h/x"]), fx.command(["chmod", "+x", "/x"]), fx.command(["curl", "https://h/y"])]
+	d := fx.doc([
+		st(0, true, false, [fx.run(0, 2, "a", cmds, [])]),
+		st(1, false, false, [fx.run(0, 3, "b", [fx.command(["curl", "https://h/z"])], [])]),
+		st(2, true, true, [fx.run(0, 4, "c", [fx.command(["git", "clone", "x"])], [])]),
+	], [])
+	{[x.stage, x.index, x.final, x.cmd.args[count(x.cmd.args) - 1]] | some x in hd.commands_by_name.curl} == {[0, 0, false, "https://h/x"], [0, 2, false, "https://h/y"]} with input as d
+	{[x.stage, x.final] | some x in hd.commands_by_name.git} == {[2, true]} with input as d
+	not hd.commands_by_name.wget with input as d
+	hd.built_command_names == {"curl", "chmod", "git"} with input as d
+	# the same as grouping built_commands by name
+	{n: {[x.stage, x.index] | some x in xs} | some n, xs in hd.commands_by_name} == {n: {[x.stage, x.index] | some x in hd.built_commands; x.cmd.name == n} | some y in hd.built_commands; n := y.cmd.name} with input as d
 }

@@ -22,19 +22,32 @@ stage_instructions contains {"stage": s, "instr": instr} if {
 	instr.cmd != "onbuild"
 }
 
+# instructions_of(k): the elements of stage_instructions whose keyword is
+# k ("add", "copy" ...; not "onbuild"), looked up through the stages'
+# instruction_index.
+instructions_of(k) := {{"stage": s, "instr": instr} |
+	input.kind == "dockerfile"
+	some s in input.stages
+	some i in s.instruction_index[k]
+	instr := s.instructions[i]
+}
+
 # all_runs: the RUN instructions with run facts, of every stage.
 all_runs contains x if {
-	some x in stage_instructions
-	x.instr.cmd == "run"
+	some x in instructions_of("run")
 	is_object(x.instr.run)
 }
 
 # shipped_runs: the RUN instructions whose layers end up in the final image
 # (the final stage's chain), Linux stages only.
-shipped_runs contains x if {
-	some x in all_runs
-	x.stage.in_final_chain
-	not x.stage.windows
+shipped_runs contains {"stage": s, "instr": instr} if {
+	input.kind == "dockerfile"
+	some s in input.stages
+	s.in_final_chain
+	not s.windows
+	some i in s.instruction_index.run
+	instr := s.instructions[i]
+	is_object(instr.run)
 }
 
 # image_stage(s): the stage pulls an image that can be judged: not a
@@ -77,13 +90,12 @@ ancestors_or_self(p) := [concat("/", array.slice(parts, 0, i + 1)) |
 
 # removal_args(run): the paths rm and find ... -delete are given.
 removal_args(run) := {normal_path(a) |
-	some c in lib.commands(run)
-	c.name == "rm"
-	some a in lib.list(c.args)
+	some i in run.command_index.rm
+	some a in lib.list(run.commands[i].args)
 	not startswith(a, "-")
 } | {normal_path(c.args[0]) |
-	some c in lib.commands(run)
-	c.name == "find"
+	some i in run.command_index.find
+	c := run.commands[i]
 	count(lib.list(c.args)) > 0
 	some w in c.args
 	w in {"-delete", "-exec"}

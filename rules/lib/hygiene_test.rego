@@ -1,5 +1,6 @@
 package hardline.lib.hygiene_test
 
+import data.hardline.lib.fixtures as fx
 import data.hardline.lib.hygiene as h
 
 test_grants_group_or_other_write if {
@@ -12,21 +13,21 @@ test_grants_group_or_other_write if {
 }
 
 test_removes_paths_and_globs if {
-	run := {"commands": [{"name": "rm", "args": ["-rf", "/var/lib/apt/lists/*", "~/.cache/pip"]}]}
+	run := run_of([{"name": "rm", "args": ["-rf", "/var/lib/apt/lists/*", "~/.cache/pip"]}])
 	h.removes(run, "/var/lib/apt/lists")
 	h.removes(run, "/root/.cache/pip")
 	not h.removes(run, "/var/cache/apk")
-	h.removes({"commands": [{"name": "rm", "args": ["-rf", "/var/lib/apt"]}]}, "/var/lib/apt/lists")
-	h.removes({"commands": [{"name": "rm", "args": ["-rf", "/var/lib/{apt,dpkg}/lists/*"]}]}, "/var/lib/apt/lists")
-	h.removes({"commands": [{"name": "find", "args": ["/var/cache/apk", "-type", "f", "-delete"]}]}, "/var/cache/apk")
-	not h.removes({"commands": [{"name": "find", "args": ["/var/cache/apk", "-type", "f"]}]}, "/var/cache/apk")
-	not h.removes({"commands": [{"name": "rm", "args": ["-rf", "/var/lib/apt/lists-old"]}]}, "/var/lib/apt/lists")
+	h.removes(run_of([{"name": "rm", "args": ["-rf", "/var/lib/apt"]}]), "/var/lib/apt/lists")
+	h.removes(run_of([{"name": "rm", "args": ["-rf", "/var/lib/{apt,dpkg}/lists/*"]}]), "/var/lib/apt/lists")
+	h.removes(run_of([{"name": "find", "args": ["/var/cache/apk", "-type", "f", "-delete"]}]), "/var/cache/apk")
+	not h.removes(run_of([{"name": "find", "args": ["/var/cache/apk", "-type", "f"]}]), "/var/cache/apk")
+	not h.removes(run_of([{"name": "rm", "args": ["-rf", "/var/lib/apt/lists-old"]}]), "/var/lib/apt/lists")
 }
 
 test_removes_home if {
-	h.removes_home({"commands": [{"name": "rm", "args": ["-rf", "/home/node/.npm"]}]}, ".npm/_cacache")
-	h.removes_home({"commands": [{"name": "rm", "args": ["-rf", "$HOME/.npm"]}]}, ".npm/_cacache")
-	not h.removes_home({"commands": [{"name": "rm", "args": ["-rf", "/home/node/.npmrc"]}]}, ".npm/_cacache")
+	h.removes_home(run_of([{"name": "rm", "args": ["-rf", "/home/node/.npm"]}]), ".npm/_cacache")
+	h.removes_home(run_of([{"name": "rm", "args": ["-rf", "$HOME/.npm"]}]), ".npm/_cacache")
+	not h.removes_home(run_of([{"name": "rm", "args": ["-rf", "/home/node/.npmrc"]}]), ".npm/_cacache")
 }
 
 test_mounted if {
@@ -72,4 +73,28 @@ test_trusted_on_path_boundaries if {
 
 test_trusted_registries_default_empty if {
 	h.trusted_registries == []
+}
+
+# run_of(cmds): a Run with the commands and their command_index.
+run_of(cmds) := {"commands": cmds, "command_index": fx.command_index(cmds)}
+
+# instructions_of looks instructions up by keyword in every stage; shipped
+# RUNs are those of the final chain's Linux stages.
+test_instructions_of_and_shipped_runs if {
+	build := fx.stage(0, "build", 1, fx.image_base("alpine:3.20"), fx.alpine, [
+		fx.run(0, 2, "make", [fx.command(["make"])], []),
+		fx.add(1, 3, ["a.txt"], "/a"),
+	], fx.runtime({}), [0], false)
+	final := fx.stage(1, "", 4, fx.image_base("alpine:3.20"), fx.alpine, [
+		fx.copy(0, 5, ["/a"], "/a", "build", 0),
+		fx.add(1, 6, ["b.txt"], "/b"),
+		fx.run(2, 7, "true", [fx.command(["true"])], []),
+	], fx.runtime({}), [1], true)
+	d := fx.doc([build, final], [])
+	{[x.stage.index, x.instr.location.start_line] | some x in h.instructions_of("add")} == {[0, 3], [1, 6]} with input as d
+	{[x.stage.index, x.instr.location.start_line] | some x in h.instructions_of("copy")} == {[1, 5]} with input as d
+	count(h.instructions_of("user")) == 0 with input as d
+	{[x.stage.index, x.instr.location.start_line] | some x in h.all_runs} == {[0, 2], [1, 7]} with input as d
+	{[x.stage.index, x.instr.location.start_line] | some x in h.shipped_runs} == {[1, 7]} with input as d
+	count(h.shipped_runs) == 0 with input as fx.doc([build, fx.windows_stage(final)], [])
 }
