@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,6 +21,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/util"
 
 	"github.com/hardline-dev/hardline/pkg/dockerfile"
+	"github.com/hardline-dev/hardline/pkg/policy"
 	"github.com/hardline-dev/hardline/rules"
 )
 
@@ -78,18 +79,21 @@ func TestRegoProfileCorpus(t *testing.T) {
 			return err
 		}
 		mods[p] = m
-		// The rules `hardline lint` evaluates by default: Dockerfile rules
-		// not disabled by default (HARDLINE_REGO_ALL=1: every rule).
-		text := string(src)
-		lintRule := os.Getenv("HARDLINE_REGO_ALL") != "" ||
-			(!strings.Contains(text, "\n#   enabled: false\n") && strings.Contains(text, "dockerfile") && strings.Contains(text, "\n#   inputs: [") && strings.Contains(text[strings.Index(text, "\n#   inputs: ["):][:60], "dockerfile"))
-		if path.Dir(p) == "." && lintRule {
-			pkgs = append(pkgs, m.Package.Path.String())
-		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The rules `hardline lint` evaluates by default: Dockerfile rules on by
+	// default (HARDLINE_REGO_ALL=1: every rule).
+	eng, err := policy.New(context.Background(), policy.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range eng.Rules() {
+		if os.Getenv("HARDLINE_REGO_ALL") != "" || r.Enabled && slices.Contains(r.Inputs, policy.KindDockerfile) {
+			pkgs = append(pkgs, r.Package)
+		}
 	}
 	sort.Strings(pkgs)
 	if only := os.Getenv("HARDLINE_REGO_ONLY"); only != "" {

@@ -309,6 +309,11 @@ func (u *libUses) walk(sm *sourceModule, r *ast.Rule) {
 		switch v := x.(type) {
 		case ast.Ref:
 			u.ref(v, aliases, own)
+			// A call at the head (lib.f(x).field) is a use of its
+			// function; a variable head was handled by ref.
+			if _, isVar := v[0].Value.(ast.Var); !isVar {
+				vis.Walk(v[0])
+			}
 			for _, t := range v[1:] {
 				vis.Walk(t)
 			}

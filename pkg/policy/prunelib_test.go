@@ -65,6 +65,8 @@ unused_fn(x) := x
 
 local_var_name := 6
 
+obj(x) := {"field": x}
+
 keyed[k] := v if {
 	some k, v in {"a": 1}
 }
@@ -94,6 +96,7 @@ deny contains x if x := a.transitive
 deny contains x if x := a.with_else(2)
 deny contains x if x := bb.from_rule
 deny contains x if x := a.keyed.a
+deny contains x if x := a.obj(3).field
 deny contains x if {
 	k := "one"
 	x := data.hardline.lib.dyn[k]
@@ -112,6 +115,8 @@ deny contains x if {
 		"hardline.lib.a.else_target",
 		"hardline.lib.a.helper",
 		"hardline.lib.a.keyed",
+		// Only used as the head of a reference: a.obj(3).field.
+		"hardline.lib.a.obj",
 		"hardline.lib.a.transitive",
 		"hardline.lib.a.used",
 		"hardline.lib.a.with_else",

@@ -14,6 +14,11 @@
 // have none left that evaluation reads), the source text behind locations,
 // and parser-only flags. Locations keep file, row and column, which is what
 // evaluation errors print.
+//
+// OPA's own JSON form of the AST is not an alternative: it does not read
+// compiled modules back (unmarshalling the compiled embedded rules fails
+// with "unable to unmarshal term"), and it is ~1.5 MB for the Dockerfile
+// rule set against ~0.4 MB here.
 package astcodec
 
 import (
