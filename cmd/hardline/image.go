@@ -9,6 +9,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/hardline-dev/hardline/pkg/finding"
 	"github.com/hardline-dev/hardline/pkg/image"
@@ -21,17 +22,77 @@ import (
 
 type imageFlags struct {
 	lintFlags
+	imageReadFlags
+	dockerfile string
+	ignoreBase bool
+}
+
+// imageReadFlags say how images are read: which platform, from where, within
+// which bounds, and how their files are scanned for secrets. image, report
+// and baseline create share them, so the three commands read an image the
+// same way and describe each flag once.
+type imageReadFlags struct {
 	platform      string
 	insecure      []string
-	dockerfile    string
 	maxFileBytes  string
 	maxLayerBytes string
 	maxImageBytes string
-	ignoreBase    bool
 	verify        bool
 	noFileScan    bool
 	secretSkip    []string
 	noDefSkips    bool
+}
+
+// registerImage adds the flags; commands where images are one input among
+// others (report, baseline create) prefix their help with "with --image: ".
+func (f *imageReadFlags) registerImage(fl *pflag.FlagSet, prefix string) {
+	fl.StringVar(&f.platform, "platform", "", prefix+"platform to pick from a multi-platform image, os/arch[/variant] (default linux/<this machine's architecture>)")
+	fl.StringArrayVar(&f.insecure, "insecure-registry", nil, prefix+"registry HOST[:PORT] to reach over plain HTTP or with an untrusted certificate (repeatable)")
+	fl.StringVar(&f.maxFileBytes, "max-file-size", "8MiB", prefix+"read at most this much of one file for content checks; larger files are reported as partly checked")
+	fl.StringVar(&f.maxLayerBytes, "max-layer-size", "32GiB", prefix+"stop with an error when one layer inflates past this (decompression bombs; docs/limits.md)")
+	fl.StringVar(&f.maxImageBytes, "max-image-size", "128GiB", prefix+"stop with an error when all layers together inflate past this")
+	fl.BoolVar(&f.noFileScan, "no-file-secrets", false, prefix+"do not scan the content of every file for secrets (well-known credential files are still checked)")
+	fl.StringArrayVar(&f.secretSkip, "secret-skip", nil, prefix+"also skip files matching this glob (absolute, doublestar, e.g. '/srv/app/testdata/**') when scanning content for secrets; repeatable; see docs/images.md for the defaults")
+	fl.BoolVar(&f.noDefSkips, "no-default-secret-skips", false, prefix+"scan documentation, runtime sources, test folders and CA bundles too (the default skip paths; see docs/images.md); --secret-skip patterns still apply")
+	fl.BoolVar(&f.verify, "verify-layers", false, prefix+"check every layer's content against its diff_id (SHA-256 of every byte; registry blobs are always digest-checked)")
+}
+
+// options checks the flags and turns them into the options of
+// lint.LintImage; the caller adds what is its own (Dockerfile, IgnoreBase,
+// Progress).
+func (f *imageReadFlags) options() (lint.ImageOptions, error) {
+	var opts lint.ImageOptions
+	maxFile, err := parseSize(f.maxFileBytes)
+	if err != nil {
+		return opts, fail(exitError, "--max-file-size: %v", err)
+	}
+	maxLayer, err := parseSize(f.maxLayerBytes)
+	if err != nil {
+		return opts, fail(exitError, "--max-layer-size: %v", err)
+	}
+	maxImage, err := parseSize(f.maxImageBytes)
+	if err != nil {
+		return opts, fail(exitError, "--max-image-size: %v", err)
+	}
+	platform, err := parsePlatform(f.platform)
+	if err != nil {
+		return opts, err
+	}
+	if err := image.ValidateSkipPaths(f.secretSkip); err != nil {
+		return opts, fail(exitError, "--secret-skip: %v", err)
+	}
+	var skip []string // nil: the defaults
+	switch {
+	case f.noDefSkips:
+		skip = append([]string{}, f.secretSkip...) // non-nil, possibly empty: no defaults
+	case len(f.secretSkip) > 0:
+		skip = append(append([]string{}, image.DefaultSkipPaths...), f.secretSkip...)
+	}
+	opts.Source = source.Options{Platform: platform, Insecure: f.insecure, UserAgent: "hardline/" + version, VerifyLayers: f.verify, MaxLayerBytes: maxLayer, MaxImageBytes: maxImage}
+	opts.MaxFileBytes = maxFile
+	opts.NoFileScan = f.noFileScan
+	opts.SkipPaths = skip
+	return opts, nil
 }
 
 func newImageCmd(s streams) *cobra.Command {
@@ -71,18 +132,10 @@ still scanned and reported).`,
 	}
 	fl := cmd.Flags()
 	f.registerReport(cmd)
-	fl.StringVar(&f.platform, "platform", "", "platform to pick from a multi-platform image, os/arch[/variant] (default linux/<this machine's architecture>)")
-	fl.StringArrayVar(&f.insecure, "insecure-registry", nil, "registry HOST[:PORT] to reach over plain HTTP or with an untrusted certificate (repeatable)")
+	f.registerImage(fl, "")
 	fl.StringVar(&f.dockerfile, "dockerfile", "", "the Dockerfile the image was built from: findings point at its lines")
 	fl.StringArrayVar(&f.buildArgs, "build-arg", nil, "build argument used for the image, to read --dockerfile as it was built (NAME=value; repeatable)")
 	fl.StringVar(&f.target, "target", "", "the --target the image was built with, to read --dockerfile as it was built")
-	fl.StringVar(&f.maxFileBytes, "max-file-size", "8MiB", "read at most this much of one file for content checks; larger files are reported as partly checked")
-	fl.StringVar(&f.maxLayerBytes, "max-layer-size", "32GiB", "stop with an error when one layer inflates past this (decompression bombs; docs/limits.md)")
-	fl.StringVar(&f.maxImageBytes, "max-image-size", "128GiB", "stop with an error when all layers together inflate past this")
-	fl.BoolVar(&f.noFileScan, "no-file-secrets", false, "do not scan the content of every file for secrets (well-known credential files are still checked)")
-	fl.StringArrayVar(&f.secretSkip, "secret-skip", nil, "also skip files matching this glob (absolute, doublestar, e.g. '/srv/app/testdata/**') when scanning content for secrets; repeatable; see docs/images.md for the defaults")
-	fl.BoolVar(&f.noDefSkips, "no-default-secret-skips", false, "scan documentation, runtime sources, test folders and CA bundles too (the default skip paths; see docs/images.md); --secret-skip patterns still apply")
-	fl.BoolVar(&f.verify, "verify-layers", false, "check every layer's content against its diff_id (SHA-256 of every byte; registry blobs are always digest-checked)")
 	fl.BoolVar(&f.ignoreBase, "ignore-base", false, "with --dockerfile: report findings from the base image's layers as suppressed (inherited), so they never fail the run")
 	f.register(cmd)
 	return cmd
@@ -96,36 +149,9 @@ func runImage(cmd *cobra.Command, s streams, f *imageFlags, args []string) error
 	if !contains(report.Formats(), f.format) {
 		return fail(exitError, "unknown --format %q (want %s)", f.format, strings.Join(report.Formats(), ", "))
 	}
-	maxBytes, err := parseSize(f.maxFileBytes)
-	if err != nil {
-		return fail(exitError, "--max-file-size: %v", err)
-	}
-	// Commands that reuse these flags without registering the bounds
-	// (baseline create --image) leave them empty: the defaults apply.
-	var maxLayer, maxImage int64
-	if f.maxLayerBytes != "" {
-		if maxLayer, err = parseSize(f.maxLayerBytes); err != nil {
-			return fail(exitError, "--max-layer-size: %v", err)
-		}
-	}
-	if f.maxImageBytes != "" {
-		if maxImage, err = parseSize(f.maxImageBytes); err != nil {
-			return fail(exitError, "--max-image-size: %v", err)
-		}
-	}
-	platform, err := parsePlatform(f.platform)
+	opts, err := f.options()
 	if err != nil {
 		return err
-	}
-	var skip []string // nil: the defaults
-	if err := image.ValidateSkipPaths(f.secretSkip); err != nil {
-		return fail(exitError, "--secret-skip: %v", err)
-	}
-	switch {
-	case f.noDefSkips:
-		skip = append([]string{}, f.secretSkip...) // non-nil, possibly empty: no defaults
-	case len(f.secretSkip) > 0:
-		skip = append(append([]string{}, image.DefaultSkipPaths...), f.secretSkip...)
 	}
 	if f.ignoreBase && f.dockerfile == "" {
 		return fail(exitError, "--ignore-base needs --dockerfile: without it hardline cannot tell base-image layers from your own")
@@ -158,14 +184,8 @@ func runImage(cmd *cobra.Command, s streams, f *imageFlags, args []string) error
 		return err
 	}
 	l := lint.New(lint.Options{Engine: eng, Config: cfg, BuildArgs: buildArgs, Target: f.target, BaseImages: table, Tags: f.tags})
-	opts := lint.ImageOptions{
-		Source:       source.Options{Platform: platform, Insecure: f.insecure, UserAgent: "hardline/" + version, VerifyLayers: f.verify, MaxLayerBytes: maxLayer, MaxImageBytes: maxImage},
-		MaxFileBytes: maxBytes,
-		NoFileScan:   f.noFileScan,
-		SkipPaths:    skip,
-		Dockerfile:   f.dockerfile,
-		IgnoreBase:   f.ignoreBase,
-	}
+	opts.Dockerfile = f.dockerfile
+	opts.IgnoreBase = f.ignoreBase
 	run := &report.Run{
 		Tool:     toolInfo(),
 		FailOn:   failOn,

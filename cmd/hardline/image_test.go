@@ -354,4 +354,27 @@ func TestImageSizeLimitFlags(t *testing.T) {
 	wantCode(t, hl(t, "image", "--no-config", "--max-layer-size", "lots", refs["docker-archive"]), 2)
 	// The defaults let a normal image through.
 	wantCode(t, hl(t, "image", "--no-config", refs["docker-archive"]), 1)
+
+	// report and baseline create read images with the same flags and
+	// bounds as image.
+	r = hl(t, "report", "--no-config", "--framework", "nist-800-190", "-f", "json", "--image", refs["docker-archive"], "--max-layer-size", "1KiB")
+	wantCode(t, r, 2)
+	if !strings.Contains(r.out+r.err, "more than 1 KiB uncompressed, over the limit") {
+		t.Errorf("report --max-layer-size: %s", r)
+	}
+	r = hl(t, "baseline", "create", "--no-config", "-o", filepath.Join(dir, "b.json"), "--image", refs["docker-archive"], "--max-image-size", "2KiB")
+	wantCode(t, r, 2)
+	if !strings.Contains(r.out+r.err, "more than 2 KiB uncompressed, over the limit") {
+		t.Errorf("baseline create --max-image-size: %s", r)
+	}
+	for _, cmd := range [][]string{
+		{"report", "--framework", "nist-800-190", "--image", refs["docker-archive"]},
+		{"baseline", "create", "-o", filepath.Join(dir, "b.json"), "--image", refs["docker-archive"]},
+	} {
+		r = hl(t, append(cmd, "--no-config", "--max-file-size", "lots")...)
+		wantCode(t, r, 2)
+		if !strings.Contains(r.err, "--max-file-size") {
+			t.Errorf("%s: bad size not named: %s", cmd[0], r)
+		}
+	}
 }

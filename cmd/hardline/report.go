@@ -19,7 +19,6 @@ import (
 	"github.com/hardline-dev/hardline/pkg/dockerfile"
 	"github.com/hardline-dev/hardline/pkg/finding"
 	"github.com/hardline-dev/hardline/pkg/image"
-	"github.com/hardline-dev/hardline/pkg/image/source"
 	"github.com/hardline-dev/hardline/pkg/lint"
 )
 
@@ -36,8 +35,7 @@ type reportFlags struct {
 	images    []string
 	buildArgs []string
 	target    string
-	platform  string
-	insecure  []string
+	imageReadFlags
 }
 
 func newReportCmd(s streams) *cobra.Command {
@@ -78,8 +76,7 @@ affected controls say ERROR).`,
 	fl.StringArrayVar(&f.images, "image", nil, "an image to assess, in any form 'hardline image' accepts (repeatable)")
 	fl.StringArrayVar(&f.buildArgs, "build-arg", nil, "set a build-time variable for the Dockerfiles (NAME=value, or NAME to take it from the environment; repeatable)")
 	fl.StringVar(&f.target, "target", "", "assess the Dockerfiles as if building this stage (default: the last stage)")
-	fl.StringVar(&f.platform, "platform", "", "platform to pick from a multi-platform image, os/arch[/variant]")
-	fl.StringArrayVar(&f.insecure, "insecure-registry", nil, "registry HOST[:PORT] to reach over plain HTTP or with an untrusted certificate (repeatable)")
+	f.registerImage(fl, "with --image: ")
 	f.register(cmd)
 	return cmd
 }
@@ -102,7 +99,7 @@ func runReport(cmd *cobra.Command, s streams, f *reportFlags, args []string) err
 	if err != nil {
 		return err
 	}
-	platform, err := parsePlatform(f.platform)
+	opts, err := f.options()
 	if err != nil {
 		return err
 	}
@@ -162,7 +159,6 @@ func runReport(cmd *cobra.Command, s streams, f *reportFlags, args []string) err
 			scanned = append(scanned, sc)
 		}
 	}
-	opts := lint.ImageOptions{Source: source.Options{Platform: platform, Insecure: f.insecure, UserAgent: "hardline/" + version}}
 	for _, ref := range f.images {
 		ir := l.LintImage(cmd.Context(), ref, opts)
 		sc := compliance.Scanned{Input: compliance.Input{Kind: compliance.KindImage, Name: ir.File}, Findings: ir.Findings}
