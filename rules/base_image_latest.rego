@@ -6,7 +6,9 @@
 #   distribution release, a different runtime major version or an image
 #   someone pushed over the tag, so what was reviewed and tested is not what
 #   ships. Build stages count too: a builder image compiles and downloads the
-#   code that ends up in the final image.
+#   code that ends up in the final image. So do the images COPY --from and
+#   RUN --mount from pull (a name that is no stage): their files are copied
+#   or used as they are that day.
 #
 #   The reference is judged after ARG expansion (`FROM ${BASE}:${TAG}` with
 #   `ARG TAG=latest` is reported). References that still depend on an ARG
@@ -40,14 +42,13 @@ package hardline.rules.base_image_latest
 import data.hardline.lib.hygiene
 
 deny contains r if {
-	some s in input.stages
-	hygiene.image_stage(s)
-	why := unpinned(s.base.ref)
+	some p in hygiene.pulled_images
+	why := unpinned(p.ref)
 	r := {
-		"msg": sprintf("%s: %s %s, so every build may get a different image", [lib_stage_label(s), hygiene.from_text(s), why]),
-		"location": s.location,
-		"stage": s.index,
-		"key": s.base.resolved,
+		"msg": sprintf("%s: %s %s, so every build may get a different image", [hygiene.pulled_label(p), p.text, why]),
+		"location": p.location,
+		"stage": p.stage.index,
+		"key": p.key,
 	}
 }
 
@@ -61,7 +62,3 @@ unpinned(ref) := "uses the moving `latest` tag" if {
 	lower(object.get(ref, "tag", "")) == "latest"
 	object.get(ref, "digest", "") == ""
 }
-
-lib_stage_label(s) := sprintf("stage %d (%q)", [s.index, s.name]) if s.name != ""
-
-else := sprintf("stage %d", [s.index])

@@ -5,9 +5,11 @@
 #   repository) can move: `python:3.12-slim` is rebuilt every few weeks, and
 #   a compromised tag is served to every build that names it. Only a
 #   content digest (`@sha256:…`) makes the build reproducible and the base
-#   image verifiable. Pinning every FROM by digest needs tooling to keep the
-#   digests fresh (Renovate, Dependabot), so the rule is off by default;
-#   enable it where that tooling is in place.
+#   image verifiable. Images pulled by COPY --from and RUN --mount from (a
+#   name that is no stage) are judged the same way. Pinning every reference
+#   by digest needs tooling to keep the digests fresh (Renovate,
+#   Dependabot), so the rule is off by default; enable it where that
+#   tooling is in place.
 #
 #   References without a tag or with `latest` are reported by
 #   base-image-latest (HL1013) instead. `FROM scratch`, `FROM <stage>` and
@@ -39,20 +41,15 @@ package hardline.rules.base_image_no_digest
 import data.hardline.lib.hygiene
 
 deny contains r if {
-	some s in input.stages
-	hygiene.image_stage(s)
-	object.get(s.base.ref, "digest", "") == ""
-	tag := object.get(s.base.ref, "tag", "")
+	some p in hygiene.pulled_images
+	object.get(p.ref, "digest", "") == ""
+	tag := object.get(p.ref, "tag", "")
 	tag != ""
 	lower(tag) != "latest"
 	r := {
-		"msg": sprintf("%s: %s is pinned by tag only; the tag can be moved to different content", [stage_label(s), hygiene.from_text(s)]),
-		"location": s.location,
-		"stage": s.index,
-		"key": s.base.resolved,
+		"msg": sprintf("%s: %s is pinned by tag only; the tag can be moved to different content", [hygiene.pulled_label(p), p.text]),
+		"location": p.location,
+		"stage": p.stage.index,
+		"key": p.key,
 	}
 }
-
-stage_label(s) := sprintf("stage %d (%q)", [s.index, s.name]) if s.name != ""
-
-else := sprintf("stage %d", [s.index])

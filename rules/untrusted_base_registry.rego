@@ -2,8 +2,9 @@
 # title: Base image from a registry that is not trusted
 # description: |
 #   When `trusted-registries:` is set in .hardline.yaml, every FROM image,
-#   in every stage, must come from one of the listed registries or
-#   registry paths. Images from elsewhere have not gone through the
+#   in every stage, and every image pulled by COPY --from or RUN --mount
+#   from (a name that is no stage) must come from one of the listed
+#   registries or registry paths. Images from elsewhere have not gone through the
 #   organisation's review, scanning and mirroring, and a build that pulls
 #   them depends on a third party's account security.
 #
@@ -48,17 +49,12 @@ import data.hardline.lib.hygiene
 
 deny contains r if {
 	count(hygiene.trusted_registries) > 0
-	some s in input.stages
-	hygiene.image_stage(s)
-	not hygiene.trusted(s.base.ref)
+	some p in hygiene.pulled_images
+	not hygiene.trusted(p.ref)
 	r := {
-		"msg": sprintf("%s: %s pulls %s, which is not under a trusted registry (%s)", [stage_label(s), hygiene.from_text(s), hygiene.full_name(s.base.ref), concat(", ", sort(hygiene.trusted_registries))]),
-		"location": s.location,
-		"stage": s.index,
-		"key": hygiene.full_name(s.base.ref),
+		"msg": sprintf("%s: %s pulls %s, which is not under a trusted registry (%s)", [hygiene.pulled_label(p), p.text, hygiene.full_name(p.ref), concat(", ", sort(hygiene.trusted_registries))]),
+		"location": p.location,
+		"stage": p.stage.index,
+		"key": hygiene.full_name(p.ref),
 	}
 }
-
-stage_label(s) := sprintf("stage %d (%q)", [s.index, s.name]) if s.name != ""
-
-else := sprintf("stage %d", [s.index])

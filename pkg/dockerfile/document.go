@@ -11,7 +11,7 @@ import (
 // additive changes and the major number for anything that can break a rule.
 // docs/schema/dockerfile-input.v1.json is generated from these types
 // (go test ./pkg/dockerfile -run Schema -update).
-const SchemaVersion = "hardline.dockerfile/v1.2"
+const SchemaVersion = "hardline.dockerfile/v1.3"
 
 // Document is the Rego input (input.*) for one Dockerfile. Rules query it
 // instead of re-parsing text: every value that ARG/ENV expansion can affect
@@ -339,6 +339,8 @@ type Mount struct {
 	// FromKind and StageSuggestion: see Copy. Added in hardline.dockerfile/v1.1.
 	FromKind        string `json:"from_kind,omitempty"`
 	StageSuggestion string `json:"stage_suggestion,omitempty"`
+	// FromRef: see Copy. Added in hardline.dockerfile/v1.3.
+	FromRef *baseimage.Ref `json:"from_ref,omitempty"`
 }
 
 // Copy is the typed content of COPY and ADD.
@@ -362,9 +364,13 @@ type Copy struct {
 	// this Dockerfile: likely a typo that silently pulls an image. Added in
 	// hardline.dockerfile/v1.1.
 	StageSuggestion string `json:"stage_suggestion,omitempty"`
-	Chown           string `json:"chown,omitempty"`
-	Chmod           string `json:"chmod,omitempty"`
-	Link            bool   `json:"link,omitempty"`
+	// FromRef is From parsed as an image reference when FromKind is "image"
+	// and From is a valid one: the build pulls it like a base image. Added
+	// in hardline.dockerfile/v1.3.
+	FromRef *baseimage.Ref `json:"from_ref,omitempty"`
+	Chown   string         `json:"chown,omitempty"`
+	Chmod   string         `json:"chmod,omitempty"`
+	Link    bool           `json:"link,omitempty"`
 }
 
 // Exec is a CMD, ENTRYPOINT or SHELL value.

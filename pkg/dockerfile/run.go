@@ -264,6 +264,7 @@ func (b *builder) mount(ctx *instrCtx, m *instructions.Mount, loc Location) Moun
 			}
 		default:
 			out.FromKind = "image"
+			out.FromRef = pulledRef(m.From)
 			out.StageSuggestion = b.suggestStage(ctx, m.From, loc)
 		}
 	}

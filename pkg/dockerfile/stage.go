@@ -505,6 +505,20 @@ func (b *builder) copyCmd(ctx *instrCtx, in *Instruction, sd *instructions.Sourc
 	return cp
 }
 
+// pulledRef parses the image a COPY --from or RUN --mount=from pulls; nil
+// when it is not a valid reference (BuildKit fails the build on it) or is
+// "scratch", which only FROM understands.
+func pulledRef(from string) *baseimage.Ref {
+	if from == scratchImage {
+		return nil
+	}
+	r, err := baseimage.ParseRef(from)
+	if err != nil {
+		return nil
+	}
+	return &r
+}
+
 func (b *builder) resolveFrom(ctx *instrCtx, cp *Copy, loc Location) {
 	if strings.Contains(cp.From, "$") {
 		cp.FromKind = "variable"
@@ -523,6 +537,7 @@ func (b *builder) resolveFrom(ctx *instrCtx, cp *Copy, loc Location) {
 	}
 	if i < 0 {
 		cp.FromKind = "image"
+		cp.FromRef = pulledRef(cp.From)
 		cp.StageSuggestion = b.suggestStage(ctx, cp.From, loc)
 		return
 	}

@@ -96,7 +96,7 @@ command_index(cmds) := {n: [i | some i, c in cmds; c.name == n] | some c in cmds
 
 # doc(stages, secrets): the final stage is the last one.
 doc(stages, secrets) := {
-	"schema_version": "hardline.dockerfile/v1.2",
+	"schema_version": "hardline.dockerfile/v1.3",
 	"kind": "dockerfile",
 	"file": "Dockerfile",
 	"escape": "\\",

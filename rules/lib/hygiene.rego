@@ -66,6 +66,37 @@ from_text(s) := sprintf("FROM %s", [s.base.raw]) if s.base.raw == s.base.resolve
 
 else := sprintf("FROM %s (resolves to %s)", [s.base.raw, s.base.resolved])
 
+# pulled_images: every image the build pulls and that can be judged, as
+# {"ref": parsed reference, "text": how the Dockerfile names it (for
+# messages), "key": the reference as resolved, "stage": stage, "location"}:
+# the FROM of image stages, and COPY --from / RUN --mount from that name no
+# stage (BuildKit pulls those images too; a build stage's pulls shape what
+# it copies into the final image). ONBUILD triggers are left out: they pull
+# in another build.
+pulled_images contains {"ref": s.base.ref, "text": from_text(s), "key": s.base.resolved, "stage": s, "location": s.location} if {
+	some s in input.stages
+	image_stage(s)
+}
+
+pulled_images contains {"ref": c.from_ref, "text": sprintf("COPY --from=%s", [c.from]), "key": c.from, "stage": x.stage, "location": x.instr.location} if {
+	some x in instructions_of("copy")
+	c := x.instr.copy
+	c.from_kind == "image"
+	is_object(c.from_ref)
+}
+
+pulled_images contains {"ref": m.from_ref, "text": sprintf("RUN --mount from=%s", [m.from]), "key": m.from, "stage": x.stage, "location": x.instr.location} if {
+	some x in instructions_of("run")
+	some m in lib.list(x.instr.run.mounts)
+	m.from_kind == "image"
+	is_object(m.from_ref)
+}
+
+# pulled_label(p): "stage N" or `stage N ("name")` for a pulled image's stage.
+pulled_label(p) := sprintf("stage %d (%q)", [p.stage.index, p.stage.name]) if p.stage.name != ""
+
+else := sprintf("stage %d", [p.stage.index])
+
 # ---------------------------------------------------------------------------
 # Paths a RUN removes or mounts over
 # ---------------------------------------------------------------------------

@@ -98,3 +98,30 @@ test_instructions_of_and_shipped_runs if {
 	{[x.stage.index, x.instr.location.start_line] | some x in h.shipped_runs} == {[1, 7]} with input as d
 	count(h.shipped_runs) == 0 with input as fx.doc([build, fx.windows_stage(final)], [])
 }
+
+# pulled_images: FROM images, and COPY --from / RUN --mount from that name
+# an image (from_kind "image" with a parsed from_ref); stages, scratch,
+# invalid names and mounts without from are not pulls.
+test_pulled_images if {
+	nginx := {"registry": "docker.io", "repository": "library/nginx", "tag": "latest", "digest": "", "name": "nginx"}
+	alpine := {"registry": "docker.io", "repository": "library/alpine", "tag": "3.20", "digest": "", "name": "alpine"}
+	from_image := object.union(fx.copy(1, 3, ["/etc/nginx"], "/etc/nginx", "nginx:latest", -1), {"copy": {"sources": ["/etc/nginx"], "dest": "/etc/nginx", "from": "nginx:latest", "from_stage": -1, "from_kind": "image", "from_ref": nginx}})
+	from_stage := object.union(fx.copy(2, 4, ["/out"], "/app", "build", 0), {"copy": {"sources": ["/out"], "dest": "/app", "from": "build", "from_stage": 0, "from_kind": "stage"}})
+	invalid := object.union(fx.copy(3, 5, ["/x"], "/x", "Not:Valid::", -1), {"copy": {"sources": ["/x"], "dest": "/x", "from": "Not:Valid::", "from_stage": -1, "from_kind": "image"}})
+	mounted := fx.run_x(4, 6, "ls /mnt", [fx.command(["ls", "/mnt"])], [], {"mounts": [
+		{"type": "bind", "from": "alpine:3.20", "from_stage": -1, "from_kind": "image", "from_ref": alpine, "target": "/mnt"},
+		{"type": "cache", "from_stage": -1, "target": "/root/.cache"},
+	]})
+	base := {"raw": "debian:12", "resolved": "debian:12", "unresolved": false, "scratch": false, "stage": -1, "ref": {"registry": "docker.io", "repository": "library/debian", "tag": "12", "digest": "", "name": "debian"}}
+	scratch := {"raw": "scratch", "resolved": "scratch", "unresolved": false, "scratch": true, "stage": -1}
+	doc := fx.doc([
+		fx.stage(0, "build", 1, base, fx.unknown, [mounted], fx.runtime({}), [0], false),
+		fx.stage(1, "", 2, scratch, fx.unknown, [from_image, from_stage, invalid], fx.runtime({}), [1], true),
+	], [])
+	pulled := {[p.text, p.key, p.stage.index, p.location.start_line] | some p in h.pulled_images with input as doc}
+	pulled == {
+		["FROM debian:12", "debian:12", 0, 1],
+		["RUN --mount from=alpine:3.20", "alpine:3.20", 0, 6],
+		["COPY --from=nginx:latest", "nginx:latest", 1, 3],
+	}
+}
