@@ -241,7 +241,7 @@ debian_os := {
 }
 
 base_doc := {
-	"schema_version": "hardline.image/v1.1",
+	"schema_version": "hardline.image/v1.2",
 	"kind": "image",
 	"image": {
 		"ref": "example.com/team/app:1.0",
