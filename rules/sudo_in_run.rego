@@ -12,10 +12,9 @@
 #   Reported once per RUN of the stages the build runs; `sudo -u USER`,
 #   which drops to another user, is not reported, nor are development
 #   environments (.devcontainer/, Dockerfile.dev), whose interactive user
-#   is meant to have sudo. In the history of an image, `sudo` in command
-#   position (start of the script or after `;`, `&&`, `||`, `|`, `(`, `` ` ``
-#   or `$(`) followed by a command is matched as text, so a package named
-#   sudo in an install list is not a use.
+#   is meant to have sudo. In the history of an image, the recorded RUN
+#   commands are judged the same way, as parsed commands: a package named
+#   sudo in an install list, or sudo in the text of an `echo`, is not a use.
 # custom:
 #   id: HL1033
 #   name: sudo-in-run
@@ -45,11 +44,7 @@ import data.hardline.lib.image as img
 deny contains r if {
 	not lib.dev_environment
 	some x in hd.built_runs
-	progs := {c.name |
-		some c in x.instr.run.commands
-		contains(c.text, "sudo")
-		sudo_command(c)
-	}
+	progs := sudo_programs(x.instr.run)
 	count(progs) > 0
 	r := {
 		"msg": sprintf("sudo runs %s in a RUN of %s: build steps already run as root unless a USER says otherwise, and a build user with passwordless sudo stays root-capable in the image", [concat(", ", sort(progs)), hd.where(x)]),
@@ -57,6 +52,13 @@ deny contains r if {
 		"stage": x.stage,
 		"key": "sudo",
 	}
+}
+
+# sudo_programs(run): the programs a RUN runs through sudo.
+sudo_programs(run) := {c.name |
+	some c in run.commands
+	contains(c.text, "sudo")
+	sudo_command(c)
 }
 
 # `sudo -u app cmd` drops privileges to another user: not reported.
@@ -75,11 +77,12 @@ drops_to_user(argv) if {
 
 deny contains r if {
 	not img.dev_environment
-	some h in hd.history_runs
-	regex.match("(^|/bin/(ba)?sh -c\\s+|[;&|(`]\\s*)sudo\\s+[^-\\s]", h.text)
+	some x in hd.history_runs
+	count(sudo_programs(x.instr.run)) > 0
+	h := x.instr.history
 	r := img.finding(
-		sprintf("sudo is used in the RUN of history entry %d: build steps already run as root unless a USER says otherwise, and a build user with passwordless sudo stays root-capable in the image", [h.index]),
+		sprintf("sudo is used in the RUN of history entry %d: build steps already run as root unless a USER says otherwise, and a build user with passwordless sudo stays root-capable in the image", [h]),
 		"sudo",
-		-1, h.index, "",
+		-1, h, "",
 	)
 }

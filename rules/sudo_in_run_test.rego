@@ -43,13 +43,34 @@ test_dev_container_ok if {
 test_image_history if {
 	d := ix.image_doc(ix.with_history([
 		ix.hist(0, "ADD", "ADD rootfs.tar.gz / # buildkit", 0),
-		ix.hist(1, "RUN", "RUN /bin/sh -c sudo apt-get update # buildkit", 1),
-		ix.hist(2, "RUN", "RUN /bin/sh -c apt-get install -y sudo # buildkit", 2),
-		ix.hist(3, "RUN", "RUN /bin/sh -c apt-get install -y sudo curl # buildkit", 3),
-		ix.hist(4, "RUN", "RUN /bin/sh -c apk add --no-cache sudo openssh-server # buildkit", 4),
-		ix.hist(5, "RUN", "RUN /bin/sh -c apt-get update && sudo chown -R app /app # buildkit", 5),
-		ix.hist(6, "RUN", "|1 X=y /bin/sh -c echo $(sudo id -u) # buildkit", 6),
-		ix.hist(7, "RUN", "RUN /bin/sh -c echo sudo make me a sandwich # buildkit", 7),
+		ix.run_hist(1, "RUN /bin/sh -c sudo apt-get update # buildkit", 1),
+		ix.run_hist(2, "RUN /bin/sh -c apt-get install -y sudo # buildkit", 2),
+		ix.run_hist(3, "RUN /bin/sh -c apt-get install -y sudo curl # buildkit", 3),
+		ix.run_hist(4, "RUN /bin/sh -c apk add --no-cache sudo openssh-server # buildkit", 4),
+		ix.run_hist(5, "RUN /bin/sh -c apt-get update && sudo chown -R app /app # buildkit", 5),
+		ix.run_hist(6, "|1 X=y /bin/sh -c echo $(sudo id -u) # buildkit", 6),
+		ix.run_hist(7, "RUN /bin/sh -c echo sudo make me a sandwich # buildkit", 7),
 	]))
 	{f.history | some f in findings(d)} == {1, 5, 6}
+}
+
+# sudo as a command in every recording style (classic, BuildKit with build
+# arguments, a chain across line continuations that also installs the sudo
+# package: one finding), with options (-E); not sudo -u USER, which drops
+# privileges, nor sudo mentioned in a quoted string.
+test_image_history_parsed if {
+	d := ix.image_doc(ix.with_history([
+		ix.run_hist(0, "/bin/sh -c sudo make install", 0),
+		ix.run_hist(1, "RUN |2 A=1 B=2 /bin/sh -c apt-get update \\\n && sudo apt-get install -y \\\n    sudo # buildkit", 1),
+		ix.run_hist(2, "RUN /bin/sh -c sudo -E make install # buildkit", 2),
+		ix.run_hist(3, "RUN /bin/sh -c sudo -u app make # buildkit", 3),
+		ix.run_hist(4, `RUN /bin/sh -c echo "x; sudo make install" > /README # buildkit`, 4),
+	]))
+	fs := findings(d)
+	count(fs) == 3
+	{f.history | some f in fs} == {0, 1, 2}
+	every f in fs {
+		f.key == "sudo"
+		f.msg == sprintf("sudo is used in the RUN of history entry %d: build steps already run as root unless a USER says otherwise, and a build user with passwordless sudo stays root-capable in the image", [f.history])
+	}
 }

@@ -13,8 +13,9 @@
 #
 #   Downloads to stdout piped into something that does not execute it (`|
 #   tar x`, `| jq`, `| python -c '…'`) and scripts checked before they run
-#   are not reported. In images, the recorded RUN commands of the history
-#   are matched as text (pipes, process and command substitution).
+#   are not reported. In images, the RUN commands recorded in the history
+#   are judged the same way, as parsed commands (text that only mentions
+#   `curl … | sh`, as in an `echo`, is not a use).
 # custom:
 #   id: HL1031
 #   name: unverified-remote-script
@@ -87,9 +88,19 @@ interpreter_commands contains x if {
 # Dockerfiles
 # ---------------------------------------------------------------------------
 
+# Every finding of a Dockerfile RUN.
+deny contains r if {
+	some h in hits
+	r := finding(h.x, h.what, h.verb, h.runner, h.url, h.key)
+}
+
+# hits: the unverified runs of downloads among the commands of hd.runs (a
+# Dockerfile's RUNs or the RUNs recorded in an image's history), as {"x":
+# the command (hd.built_commands), "what", "verb", "runner", "url", "key"}.
+
 # curl … | sh: a download to stdout piped into an interpreter reading its
 # program from stdin.
-deny contains r if {
+hits contains h if {
 	some n in downloaders & hd.built_command_names
 	some x in hd.commands_by_name[n]
 	d := x.cmd
@@ -98,31 +109,31 @@ deny contains r if {
 	e.pipeline == d.pipeline
 	e.pipe_pos > d.pipe_pos
 	reads_program_from_stdin(e)
-	r := finding(x, sprintf("%s … | %s", [d.name, e.name]), "pipes a download into", e.name, url_of(d), "pipe")
+	h := hit(x, sprintf("%s … | %s", [d.name, e.name]), "pipes a download into", e.name, url_of(d), "pipe")
 	not pinned(url_of(d))
 }
 
 # bash <(curl …), source <(curl …)
-deny contains r if {
+hits contains h if {
 	some x in script_runners
 	e := x.cmd
 	some a in e.args
 	startswith(a, "<(")
 	regex.match(`^<\(\s*(\S*/)?(curl|wget)\s`, a)
-	r := finding(x, sprintf("%s <(%s …)", [e.name, substitution_tool(a)]), "runs a download with", e.name, url_in(a), "process-substitution")
+	h := hit(x, sprintf("%s <(%s …)", [e.name, substitution_tool(a)]), "runs a download with", e.name, url_in(a), "process-substitution")
 }
 
 # sh -c "$(curl …)", eval "$(curl …)"
-deny contains r if {
+hits contains h if {
 	some x in inline_code_runners
 	e := x.cmd
 	code := inline_code(e)
 	regex.match("^\\s*(\\$\\(|`)\\s*(\\S*/)?(curl|wget)\\s", code)
-	r := finding(x, sprintf("%s \"$(%s …)\"", [e.name, substitution_tool(code)]), "runs a download with", e.name, url_in(code), "command-substitution")
+	h := hit(x, sprintf("%s \"$(%s …)\"", [e.name, substitution_tool(code)]), "runs a download with", e.name, url_in(code), "command-substitution")
 }
 
 # curl -o x.sh URL && sh x.sh, with no check between.
-deny contains r if {
+hits contains h if {
 	some n in downloaders & hd.built_command_names
 	some x in hd.commands_by_name[n]
 	cmds := lib.list(x.instr.run.commands)
@@ -135,9 +146,11 @@ deny contains r if {
 	contains(e.text, b) # mentions(e, b), inlined: one test per later command
 	executes(e, f)
 	not verified_between(cmds, i, j)
-	r := finding(x, sprintf("%s … %s, then %s", [d.name, f, program_word(e)]), "downloads and runs", lib.basename(f), url_of(d), sprintf("download:%s", [lib.basename(f)]))
+	h := hit(x, sprintf("%s … %s, then %s", [d.name, f, program_word(e)]), "downloads and runs", lib.basename(f), url_of(d), sprintf("download:%s", [lib.basename(f)]))
 	not pinned(url_of(d))
 }
+
+hit(x, what, verb, runner, url, key) := {"x": x, "what": what, "verb": verb, "runner": runner, "url": url, "key": key}
 
 finding(x, what, verb, runner, url, key) := {
 	"msg": sprintf("%s %s %s%s without checking a checksum or signature: whatever the server sends is run as part of the build (RUN in %s)", [what, verb, runner, url_text(url), hd.where(x)]),
@@ -362,33 +375,15 @@ verifier(c) if {
 }
 
 # ---------------------------------------------------------------------------
-# Images: recorded RUN commands, as text
+# Images: RUN commands recorded in the history
 # ---------------------------------------------------------------------------
 
 deny contains r if {
-	some h in hd.history_runs
-	some p in history_patterns
-	some m in regex.find_n(p.pattern, h.text, -1)
+	some h in hits
+	i := h.x.instr.history
 	r := img.finding(
-		sprintf("%s in the RUN of history entry %d: a downloaded script is run without checking a checksum or signature: whatever the server sends is run as part of the build", [summary(m), h.index]),
-		sprintf("%s:%s", [p.key, lib.redact_url(url_in(m))]),
-		-1, h.index, "",
+		sprintf("%s%s in the RUN of history entry %d: a downloaded script is run without checking a checksum or signature: whatever the server sends is run as part of the build", [h.what, url_text(h.url), i]),
+		sprintf("%s:%s", [h.key, lib.redact_url(h.url)]),
+		-1, i, "",
 	)
 }
-
-# summary(m): the matched text with URLs reduced to their host and path.
-summary(m) := lib.redact_url(trim_space(m)) if count(m) <= 200
-
-else := sprintf("%s…", [substring(lib.redact_url(trim_space(m)), 0, 200)])
-
-history_interpreter := `(?:\S*/)?(?:sh|bash|dash|ash|zsh|ksh|python[0-9.]*|perl|ruby|node)`
-
-history_patterns := [
-	# curl URL | [sudo [-E]] sh [-s] [-] [/dev/stdin]; wget only when it
-	# writes to stdout.
-	{"key": "pipe", "pattern": sprintf(`\bcurl\s[^|;&\n]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?%s(?:\s+-[a-bd-zA-Z]+)*(?:\s+(?:-|/dev/stdin))?(?:\s*$|\s*[;&|)\n]|\s+--?\s)`, [history_interpreter])},
-	{"key": "pipe", "pattern": sprintf(`\bwget\s[^|;&\n]*(?:-[A-Za-z]*O\s*-|--output-document[= ]-)[^|;&\n]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?%s(?:\s+-[a-bd-zA-Z]+)*(?:\s+(?:-|/dev/stdin))?(?:\s*$|\s*[;&|)\n]|\s+--?\s)`, [history_interpreter])},
-	{"key": "process-substitution", "pattern": `(?:^|[\s;&|(])(?:\S*/)?(?:sh|bash|dash|zsh|ksh|source|\.)\s+<\(\s*(?:\S*/)?(?:curl|wget)\s[^)]*\)`},
-	{"key": "command-substitution", "pattern": "(?:^|[\\s;&|(])(?:\\S*/)?(?:sh|bash|dash|ash|zsh|ksh)\\s+(?:-[a-zA-Z]+\\s+)*-[a-zA-Z]*c\\s+[\"']?(?:\\$\\(|`)\\s*(?:\\S*/)?(?:curl|wget)\\s[^)`]*[)`]"},
-	{"key": "command-substitution", "pattern": "\\beval\\s+[\"']?(?:\\$\\(|`)\\s*(?:\\S*/)?(?:curl|wget)\\s[^)`]*[)`]"},
-]

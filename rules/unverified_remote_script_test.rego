@@ -94,7 +94,7 @@ test_builder_stage_reported if {
 
 # --- images ---------------------------------------------------------------------
 
-hist_doc(texts) := ix.image_doc(ix.with_history([ix.hist(i, "RUN", t, i) | some i, t in texts]))
+hist_doc(texts) := ix.image_doc(ix.with_history([ix.run_hist(i, t, i) | some i, t in texts]))
 
 image_keys(texts) := {[f.key, f.history] | some f in findings(hist_doc(texts))}
 
@@ -113,6 +113,50 @@ test_image_history if {
 		["command-substitution:https://installer.blackfire.io/installer.sh", 2],
 		["process-substitution:https://h/a.sh", 3],
 	}
+}
+
+# The message keeps the history format: what ran, the URL, the entry.
+test_image_history_message if {
+	fs := findings(hist_doc(["RUN /bin/sh -c curl -sL https://deb.nodesource.com/setup_12.x | bash - # buildkit"]))
+	count(fs) == 1
+	some f in fs
+	f.msg == "curl … | bash from https://deb.nodesource.com/setup_12.x in the RUN of history entry 0: a downloaded script is run without checking a checksum or signature: whatever the server sends is run as part of the build"
+	f.history == 0
+}
+
+# Recording styles (BuildKit with build arguments, classic), chains and
+# sudo before the shell, a line continuation inside the pipeline, and a
+# download run from a file: the same commands as in a Dockerfile.
+test_image_history_parsed if {
+	image_keys([
+		"RUN |2 A=1 B=2 /bin/sh -c apt-get update && curl -fsSL https://get.docker.com | sudo -E sh # buildkit",
+		"|1 V=2 /bin/sh -c set -eux; curl -fsSL https://h/c.sh | bash",
+		"RUN /bin/sh -c curl -fsSL \\\n    https://h/lc.sh \\\n  | bash # buildkit",
+		"RUN /bin/sh -c curl -fsSLo /tmp/i.sh https://h/i2.sh && sh /tmp/i.sh # buildkit",
+	]) == {
+		["pipe:https://get.docker.com", 0],
+		["pipe:https://h/c.sh", 1],
+		["pipe:https://h/lc.sh", 2],
+		["download:i.sh:https://h/i2.sh", 3],
+	}
+}
+
+# Text that only mentions a download run (echo, single quotes) and a
+# download checked before it runs are not reported.
+test_image_history_mentions_are_not_runs if {
+	count(image_keys([
+		`RUN /bin/sh -c echo "curl -fsSL https://h/q.sh | sh" >> /README # buildkit`,
+		`RUN /bin/sh -c echo "to install: curl -fsSL https://h/q.sh | sh; exit" > /README # buildkit`,
+		`RUN /bin/sh -c eval "echo '$(curl -s https://h/e.sh)'" > /dev/null; echo 'bash <(curl -s https://h/p.sh)' # buildkit`,
+		"RUN /bin/sh -c curl -fsSLo /tmp/i.sh https://h/i2.sh && echo \"abc  /tmp/i.sh\" | sha256sum -c - && sh /tmp/i.sh # buildkit",
+	])) == 0
+}
+
+# An entry without parsed commands (a record the parser could not read as
+# a RUN) is not judged.
+test_image_history_without_run if {
+	d := ix.image_doc(ix.with_history([ix.hist(0, "RUN", "RUN /bin/sh -c curl -s https://h/u.sh | sh # buildkit (not a fixture)", 0)]))
+	count(findings(d)) == 0
 }
 
 test_image_clean if count(findings(ix.image_doc({}))) == 0

@@ -21,8 +21,9 @@
 #   Local repositories a build creates from packages it built itself
 #   (`deb [trusted=yes] file:…`, `apk add --allow-untrusted` of packages
 #   mounted from a build stage, `apk index`) are not reported. In images,
-#   the recorded RUN commands of the history are matched as text and the
-#   configured environment is checked.
+#   the RUN commands recorded in the history are judged as parsed commands,
+#   like a Dockerfile's (text that only mentions a switch, as in `echo
+#   "curl -k"`, is not a use), and the configured environment is checked.
 # custom:
 #   id: HL1030
 #   name: verification-disabled
@@ -94,7 +95,8 @@ deny contains r if {
 
 # switches: the verification switches of the commands the build runs, as
 # {"x": the command (hd.built_commands), "text": what was written, "key",
-# "effect"}.
+# "effect"}: the commands of a Dockerfile's RUNs, or of the RUNs recorded in
+# an image's history (x.instr.history set).
 switches contains {"x": x, "text": sprintf("curl %s", [f]), "key": "curl-insecure", "effect": tls_off} if {
 	some x in hd.commands_by_name.curl
 	c := x.cmd
@@ -208,7 +210,7 @@ switches contains {"x": x, "text": sprintf("%s %s", [c.name, concat(" ", c.args)
 # Variables set for one command (`NODE_TLS_REJECT_UNAUTHORIZED=0 npm ci`)
 # or exported for the rest of the RUN.
 switches contains {"x": x, "text": sprintf("%s=%s", [k, v]), "key": sprintf("env-%s", [upper(k)]), "effect": e} if {
-	some r in hd.built_runs
+	some r in hd.runs
 	some i, c in r.instr.run.commands
 	some k, v in c.assigns
 	upper(k) in insecure_env_names
@@ -496,35 +498,43 @@ env_history(name) := h if h := img.last_history("ENV", name)
 
 else := -1
 
-# Recorded RUN commands, matched as text.
+# Recorded RUN commands: the same switches as in a Dockerfile's RUNs.
 deny contains r if {
-	some h in hd.history_runs
-	some p in history_patterns
-	some m in regex.find_n(p.pattern, h.text, -1)
-	not local_repository({"key": p.key}, m)
-	not apk_index(p.key, m)
-	r := img.finding(
-		sprintf("%s in the RUN of history entry %d: %s during the build", [shown(m), h.index, p.effect]),
-		sprintf("run:%s", [p.key]),
-		-1, h.index, "",
-	)
+	some what in switches
+	h := what.x.instr.history
+	r := history_finding(what.text, h, what.effect, what.key)
 }
 
-apk_index("apk-allow-untrusted", m) if regex.match(`^apk\s+(\S+\s+)*index\b`, m)
+# Settings written into configuration files by a recorded RUN.
+deny contains r if {
+	some w in hd.built_writes
+	h := w.x.instr.history
+	regex.match(any_settings_path, w.path)
+	some s in file_settings
+	regex.match(s.path, w.path)
+	some m in regex.find_n(s.pattern, w.text, -1)
+	not local_repository(s, m)
+	r := history_finding(sprintf("%s written to %s", [shown(m), w.path]), h, s.effect, s.key)
+}
 
-history_patterns := [
-	{"pattern": `\bcurl\s(?:[^|;&\n]*\s)?(?:-[a-jl-zA-Z]*k[a-zA-Z]*|--insecure)(?:\s|$)`, "key": "curl-insecure", "effect": tls_off},
-	{"pattern": `\bwget\s(?:[^|;&\n]*\s)?--no-check-certificate\b`, "key": "wget-no-check-certificate", "effect": tls_off},
-	{"pattern": `\bapk\s(?:[^|;&\n]*\s)?--allow-untrusted\b`, "key": "apk-allow-untrusted", "effect": unsigned_packages},
-	{"pattern": `--allow-unauthenticated\b|--allow-insecure-repositories\b|(?i:AllowInsecureRepositories|AllowUnauthenticated)=["']?(?i:true|yes|1)\b`, "key": "apt-allow-unauthenticated", "effect": unsigned_packages},
-	{"pattern": `\[[^\]]*\b(?:trusted|allow-insecure)=yes[^\]]*\]\s*\S*`, "key": "apt-trusted", "effect": unsigned_packages},
-	{"pattern": `--nogpgcheck\b|--no-gpg-checks\b|(?i:(?:^|[^_])gpgcheck\s*=\s*(?:0|false|no)\b)`, "key": "gpgcheck", "effect": unsigned_packages},
-	{"pattern": `\brpm\s(?:[^|;&\n]*\s)?--no(?:signature|digest)\b`, "key": "rpm-nosignature", "effect": unsigned_packages},
-	{"pattern": `--trusted-host[=\s]+\S+`, "key": "pip-trusted-host", "effect": "pip accepts any certificate (or plain HTTP) from that host"},
-	{"pattern": `(?i)strict-ssl(?:\s*=\s*|\s+)["']?false\b`, "key": "npm-strict-ssl", "effect": tls_off},
-	{"pattern": `(?i)http\.(?:\S*\.)?sslverify(?:\s*=\s*|\s+)["']?(?:false|no|0|off)\b`, "key": "git-sslverify", "effect": tls_off},
-	{"pattern": `(?i)check_certificate\s*=\s*(?:off|0|false|no)\b`, "key": "wgetrc", "effect": tls_off},
-	{"pattern": `\bNODE_TLS_REJECT_UNAUTHORIZED=["']?0\b`, "key": "env-NODE_TLS_REJECT_UNAUTHORIZED", "effect": "Node.js accepts any TLS certificate"},
-	{"pattern": `\bGIT_SSL_NO_VERIFY=\S*`, "key": "env-GIT_SSL_NO_VERIFY", "effect": "git accepts any TLS certificate"},
-	{"pattern": `(?i)ssl_verify\s+(?:false|no)\b`, "key": "conda-ssl-verify", "effect": tls_off},
-]
+history_finding(text, h, effect, key) := img.finding(
+	sprintf("%s in the RUN of history entry %d: %s during the build", [text, h, effect]),
+	sprintf("run:%s", [object.get(history_keys, key, key)]),
+	-1, h, "",
+)
+
+# history_keys: the finding keys of image findings whose switch the history
+# branch, when it matched text, reported under a key of its own; kept so that
+# fingerprints (and baselines) of image findings stay the same.
+history_keys := {
+	"apt-allow-insecure-repositories": "apt-allow-unauthenticated",
+	"apt-allow-downgrade-to-insecure-repositories": "apt-allow-unauthenticated",
+	"apt-option": "apt-allow-unauthenticated",
+	"apt-conf": "apt-allow-unauthenticated",
+	"rpm-nogpgcheck": "gpgcheck",
+	"rpm-setopt": "gpgcheck",
+	"npmrc": "npm-strict-ssl",
+	"yarnrc": "npm-strict-ssl",
+	"gitconfig": "git-sslverify",
+	"condarc": "conda-ssl-verify",
+}

@@ -203,16 +203,55 @@ test_image_config_env if {
 	contains(f.msg, "at run time")
 }
 
+hist_keys(texts) := {[f.key, f.history] | some f in findings(ix.image_doc(ix.with_history([ix.run_hist(i, t, i) | some i, t in texts])))}
+
 test_image_history_runs if {
 	d := ix.image_doc(ix.with_history([
 		ix.hist(0, "ADD", "ADD rootfs.tar.gz / # buildkit", 0),
-		ix.hist(1, "RUN", "RUN /bin/sh -c apk add --allow-untrusted glibc.apk # buildkit", 1),
-		ix.hist(2, "RUN", "RUN |1 V=1 /bin/sh -c curl -sSLk https://h/x | tar x # buildkit", 2),
-		ix.hist(3, "RUN", "RUN /bin/sh -c apk index --allow-untrusted -o /p/APKINDEX.tar.gz /p/*.apk # buildkit", 3),
-		ix.hist(4, "RUN", "RUN /bin/sh -c curl -fsSL https://h/x -o /x # buildkit", 4),
+		ix.run_hist(1, "RUN /bin/sh -c apk add --allow-untrusted glibc.apk # buildkit", 1),
+		ix.run_hist(2, "RUN |1 V=1 /bin/sh -c curl -sSLk https://h/x | tar x # buildkit", 2),
+		ix.run_hist(3, "RUN /bin/sh -c apk index --allow-untrusted -o /p/APKINDEX.tar.gz /p/*.apk # buildkit", 3),
+		ix.run_hist(4, "RUN /bin/sh -c curl -fsSL https://h/x -o /x # buildkit", 4),
 	]))
 	fs := findings(d)
 	{[f.key, f.history] | some f in fs} == {["run:apk-allow-untrusted", 1], ["run:curl-insecure", 2]}
+	some f in fs
+	f.history == 2
+	f.msg == "curl -sSLk in the RUN of history entry 2: TLS certificates are not checked, so downloads can be replaced in transit during the build"
+}
+
+# The Dockerfile switch table judges recorded commands, in every recording
+# style and across chains and line continuations; keys stay those the
+# history branch used (run:apt-allow-unauthenticated, run:gpgcheck,
+# run:npm-strict-ssl for the file setting).
+test_image_history_switches if {
+	hist_keys([
+		"/bin/sh -c apt-get update; apt-get install -y --allow-unauthenticated foo",
+		"RUN /bin/sh -c wget \\\n    --no-check-certificate https://h/y # buildkit",
+		"RUN /bin/sh -c NODE_TLS_REJECT_UNAUTHORIZED=0 npm ci # buildkit",
+		"RUN /bin/sh -c git config --global http.sslVerify false # buildkit",
+		"RUN |2 A=1 B=2 /bin/sh -c pip install --trusted-host pypi.org flask # buildkit",
+		`RUN /bin/sh -c echo "deb [trusted=yes] http://repo.example.com/ ./" > /etc/apt/sources.list.d/x.list # buildkit`,
+		"/bin/sh -c dnf install -y --nogpgcheck x && echo strict-ssl=false >> /root/.npmrc",
+	]) == {
+		["run:apt-allow-unauthenticated", 0],
+		["run:wget-no-check-certificate", 1],
+		["run:env-NODE_TLS_REJECT_UNAUTHORIZED", 2],
+		["run:git-sslverify", 3],
+		["run:pip-trusted-host", 4],
+		["run:apt-trusted", 5],
+		["run:gpgcheck", 6],
+		["run:npm-strict-ssl", 6],
+	}
+}
+
+# Text that only mentions a switch (an echo into a file that is not a
+# configuration file) and a local repository are not reported.
+test_image_history_mentions_are_not_switches if {
+	count(hist_keys([
+		`RUN /bin/sh -c echo "use curl -k or wget --no-check-certificate; apk add --allow-untrusted x" > /NOTES # buildkit`,
+		`RUN /bin/sh -c echo "deb [trusted=yes] file:/tmp/repo ./" > /etc/apt/sources.list.d/local.list # buildkit`,
+	])) == 0
 }
 
 test_image_clean if count(findings(ix.image_doc({}))) == 0

@@ -129,14 +129,12 @@ func (b *builder) run(ctx *instrCtx, in *Instruction, c *instructions.RunCommand
 	case parse:
 		res = shellcmd.Parse(r.Script, lookup)
 	}
-	r.Commands = normalizeCommands(res.Commands)
-	r.CommandIndex = commandIndex(r.Commands)
-	r.Piped = piped(r.Commands)
+	cf := NewCommandFacts(r.Script, res.Commands)
+	r.Commands, r.CommandIndex, r.Piped, r.URLs = cf.Commands, cf.CommandIndex, cf.Piped, cf.URLs
 	r.Packages = pkgops.FromCommands(r.Commands)
 	if r.Packages == nil {
 		r.Packages = []pkgops.Op{}
 	}
-	r.URLs = runURLs(r.Script, r.Commands)
 	r.Vars = res.Vars
 	r.ParseError = res.Error
 	if res.Error != "" && !ctx.trigger {
@@ -151,6 +149,30 @@ func (b *builder) run(ctx *instrCtx, in *Instruction, c *instructions.RunCommand
 		r.BuildArgsInScope = ctx.bs.argsWithValue()
 	}
 	b.runSecrets(ctx, in, lines, node)
+}
+
+// CommandFacts are the facts derived from the parsed commands of a RUN
+// script. The Dockerfile facts (Run) and the image facts (a RUN recorded in
+// the image history) both take them from NewCommandFacts, so that rules can
+// judge either with the same helpers. See Run for the meaning of each field.
+type CommandFacts struct {
+	Commands     []shellcmd.Command
+	CommandIndex map[string][]int
+	Piped        []int
+	URLs         []string
+}
+
+// NewCommandFacts computes the CommandFacts of script, whose parsed
+// commands are cmds (shellcmd.Parse or FromArgv). cmds is modified in place:
+// nil argv arrays become empty ones.
+func NewCommandFacts(script string, cmds []shellcmd.Command) CommandFacts {
+	c := normalizeCommands(cmds)
+	return CommandFacts{
+		Commands:     c,
+		CommandIndex: commandIndex(c),
+		Piped:        piped(c),
+		URLs:         runURLs(script, c),
+	}
 }
 
 // normalizeCommands guarantees that argv arrays marshal as [] (rules must

@@ -422,6 +422,9 @@ func (b *builder) finishSecrets() {
 	vals := b.doc.redactions
 	for i := range b.doc.History {
 		b.doc.History[i].CreatedBy = maskAll(b.doc.History[i].CreatedBy, vals)
+		if r := b.doc.History[i].Run; r != nil {
+			r.mask(vals)
+		}
 	}
 	c := &b.doc.Config
 	for _, list := range [][]string{c.Entrypoint, c.Cmd, c.Shell} {

@@ -7,13 +7,14 @@ package image
 import (
 	"github.com/hardline-dev/hardline/pkg/image/osrelease"
 	"github.com/hardline-dev/hardline/pkg/secrets"
+	"github.com/hardline-dev/hardline/pkg/shellcmd"
 )
 
 // SchemaVersion identifies the shape of Document. Bump the minor number for
 // additive changes and the major number for anything that can break a rule.
 // docs/schema/image-input.v1.json is generated from these types
 // (go test ./pkg/image -run Schema -update).
-const SchemaVersion = "hardline.image/v1.1"
+const SchemaVersion = "hardline.image/v1.2"
 
 // Document is the Rego input (input.*) for one image.
 type Document struct {
@@ -163,12 +164,44 @@ type History struct {
 	// RUN (`RUN |2 A=1 B=2 /bin/sh -c ...`); values that hold a credential
 	// are masked.
 	BuildArgs []EnvVar `json:"build_args"`
+	// Run is the parsed script of a RUN entry (Instruction "RUN"); null for
+	// every other entry. Added in hardline.image/v1.2.
+	Run *HistoryRun `json:"run" jsonschema:"nullable"`
 	// Origin is "base" for entries inherited from the base image, "own"
 	// for entries made by the correlated Dockerfile, "" when unknown.
 	Origin string `json:"origin"`
 	// Location is the Dockerfile instruction that made the entry, when
 	// correlated.
 	Location *Location `json:"location" jsonschema:"nullable"`
+}
+
+// HistoryRun is a RUN recorded in the history, parsed the way the Dockerfile
+// facts parse a RUN (pkg/shellcmd, and the same derived commands,
+// command_index, piped and urls as a Dockerfile instruction's run), so that
+// rules judge recorded commands as they judge a Dockerfile's. Build
+// arguments are not substituted: $NAME stays as written. Credential values
+// are masked in every field, as in CreatedBy. Added in hardline.image/v1.2.
+type HistoryRun struct {
+	// Script is the recorded shell script: CreatedBy without the builder's
+	// decorations (`RUN`, `|2 A=1 B=2`, the `/bin/sh -c` shell invocation,
+	// `# buildkit`).
+	Script string `json:"script"`
+	// Commands are the simple commands executed, in order (see shellcmd);
+	// empty when the script is not POSIX shell (cmd, powershell) or does
+	// not parse.
+	Commands []shellcmd.Command `json:"commands"`
+	// CommandIndex maps each program name (Command.Name) to the indexes in
+	// Commands of the commands that run it, in order.
+	CommandIndex map[string][]int `json:"command_index"`
+	// Piped lists the indexes in Commands of the commands whose standard
+	// output feeds a pipe (every element of a pipeline but the last).
+	Piped []int `json:"piped"`
+	// URLs are the URLs (scheme://...) the script mentions, sorted and
+	// de-duplicated, computed as for a Dockerfile RUN.
+	URLs []string `json:"urls"`
+	// ParseError is set when the script is not valid shell; the commands
+	// found before the error are still listed when possible.
+	ParseError string `json:"parse_error,omitempty"`
 }
 
 // Location is a 1-based span in the correlated Dockerfile.

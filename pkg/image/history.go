@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hardline-dev/hardline/pkg/dockerfile"
 	"github.com/hardline-dev/hardline/pkg/secrets"
 	"github.com/hardline-dev/hardline/pkg/shellcmd"
 )
@@ -25,6 +26,9 @@ type parsedHistory struct {
 	// "/bin/sh -c" prefix and build arguments removed).
 	text string
 	args [][2]string
+	// shell is the shell invocation removed from a RUN ("/bin/sh -c "),
+	// "" when none was recorded.
+	shell string
 }
 
 var argCount = regexp.MustCompile(`^\|(\d+)\s+`)
@@ -69,7 +73,8 @@ func parseCreatedBy(s string) parsedHistory {
 		s = s[len(m[0]):]
 		p.args, s = splitArgs(s, n)
 	}
-	p.text = strings.TrimSpace(strings.TrimPrefix(s, shellPrefix(s)))
+	p.shell = shellPrefix(s)
+	p.text = strings.TrimSpace(strings.TrimPrefix(s, p.shell))
 	return p
 }
 
@@ -161,7 +166,9 @@ func (b *builder) history() {
 		}
 		switch p.instruction {
 		case "RUN":
-			b.runSecrets(p, add)
+			res := parseRun(p)
+			b.runSecrets(p, res.Commands, add)
+			e.Run = newHistoryRun(p.text, res)
 		case "ENV", "LABEL", "ARG":
 			for _, kv := range splitPairs(p.text) {
 				if m := b.det.CheckValue(kv[0], kv[1]); m != nil {
@@ -183,7 +190,7 @@ func (b *builder) history() {
 
 // runSecrets scans a recorded RUN script as text and as parsed commands,
 // whose argv show credentials passed as options (curl -u user:pass).
-func (b *builder) runSecrets(p parsedHistory, add func(secrets.Match, string, string)) {
+func (b *builder) runSecrets(p parsedHistory, cmds []shellcmd.Command, add func(secrets.Match, string, string)) {
 	seen := map[string]bool{}
 	for _, m := range b.det.ScanText(p.text) {
 		seen[m.Fingerprint] = true
@@ -192,7 +199,7 @@ func (b *builder) runSecrets(p parsedHistory, add func(secrets.Match, string, st
 	// Build-argument values are not substituted: a credential that only
 	// reaches the command through $NAME is recorded (and reported) as the
 	// build argument, not a second time as part of the command.
-	for _, c := range shellcmd.Parse(p.text, nil).Commands {
+	for _, c := range cmds {
 		for _, m := range b.det.ScanArgv(c.Argv) {
 			if seen[m.Fingerprint] {
 				b.take()
@@ -202,6 +209,65 @@ func (b *builder) runSecrets(p parsedHistory, add func(secrets.Match, string, st
 			add(m, "history-run", "")
 		}
 	}
+}
+
+// parseRun parses the script of a recorded RUN. Scripts run by a shell
+// other than a POSIX one (cmd, powershell) are not parsed. Build arguments
+// are not substituted: the record says which were set, not that the script
+// saw them (a RUN sees every ARG in scope).
+func parseRun(p parsedHistory) shellcmd.Result {
+	if strings.HasPrefix(p.shell, "cmd ") || strings.HasPrefix(p.shell, "powershell ") {
+		return shellcmd.Result{}
+	}
+	return shellcmd.Parse(p.text, nil)
+}
+
+// newHistoryRun builds the Run facts of a recorded RUN with the
+// constructor the Dockerfile facts use, so that the two cannot drift.
+func newHistoryRun(script string, res shellcmd.Result) *HistoryRun {
+	cf := dockerfile.NewCommandFacts(script, res.Commands)
+	return &HistoryRun{
+		Script:       script,
+		Commands:     cf.Commands,
+		CommandIndex: cf.CommandIndex,
+		Piped:        cf.Piped,
+		URLs:         cf.URLs,
+		ParseError:   res.Error,
+	}
+}
+
+// mask replaces every secret value of vals in every text the facts carry
+// (see maskAll), then derives command_index and urls again from the masked
+// commands.
+func (r *HistoryRun) mask(vals []string) {
+	if len(vals) == 0 {
+		return
+	}
+	m := func(s string) string { return maskAll(s, vals) }
+	r.Script = m(r.Script)
+	r.ParseError = m(r.ParseError)
+	for i := range r.Commands {
+		c := &r.Commands[i]
+		for _, list := range [][]string{c.Argv, c.Args, c.Wrappers} {
+			for j := range list {
+				list[j] = m(list[j])
+			}
+		}
+		c.Name, c.Text = m(c.Name), m(c.Text)
+		if len(c.Assigns) > 0 {
+			as := make(map[string]string, len(c.Assigns))
+			for k, v := range c.Assigns {
+				as[m(k)] = m(v)
+			}
+			c.Assigns = as
+		}
+		for j := range c.Redirects {
+			c.Redirects[j].Target = m(c.Redirects[j].Target)
+			c.Redirects[j].Heredoc = m(c.Redirects[j].Heredoc)
+		}
+	}
+	cf := dockerfile.NewCommandFacts(r.Script, r.Commands)
+	r.CommandIndex, r.URLs = cf.CommandIndex, cf.URLs
 }
 
 // splitPairs reads the NAME=value pairs of an ENV/LABEL/ARG record. BuildKit

@@ -27,10 +27,16 @@ built_runs contains {"stage": s.index, "instr": instr, "final": s.in_final_chain
 	is_object(instr.run)
 }
 
-# built_commands: every simple command of built_runs, with its index in its
+# runs: the RUNs whose commands the helpers below look at: built_runs for a
+# Dockerfile, history_runs for an image (a document is one or the other).
+runs contains x if some x in built_runs
+
+runs contains x if some x in history_runs
+
+# built_commands: every simple command of runs, with its index in its
 # RUN (commands of nested `sh -c` strings included, see pkg/shellcmd).
 built_commands contains {"stage": x.stage, "instr": x.instr, "final": x.final, "index": i, "cmd": c} if {
-	some x in built_runs
+	some x in runs
 	some i, c in lib.list(x.instr.run.commands)
 }
 
@@ -42,16 +48,16 @@ built_commands contains {"stage": x.stage, "instr": x.instr, "final": x.final, "
 # of names intersect it with built_command_names first, so that absent names
 # cost no lookup.
 commands_by_name[n] := [x |
-	some r in built_runs
+	some r in runs
 	some i in r.instr.run.command_index[n]
 	x := {"stage": r.stage, "instr": r.instr, "final": r.final, "index": i, "cmd": r.instr.run.commands[i]}
 ] if {
 	some n in built_command_names
 }
 
-# built_command_names: the names of the commands of built_runs.
+# built_command_names: the names of the commands of runs.
 built_command_names contains n if {
-	some r in built_runs
+	some r in runs
 	some n, _ in r.instr.run.command_index
 }
 
@@ -198,12 +204,12 @@ redirect_writes(run) := [{"path": r.target, "text": command_text(c), "command": 
 	r.op in write_ops
 ]
 
-# built_writes: writes() of every RUN of built_runs, as {"x": the RUN
-# (stage, instr, final, as in built_runs), "path", "text"}. One pass over
+# built_writes: writes() of every RUN of runs, as {"x": the RUN
+# (stage, instr, final, as in runs), "path", "text"}. One pass over
 # the commands and lookups of tee and sed by name, where calling writes()
 # per RUN takes three passes over every command.
 built_writes contains {"x": x, "path": r.target, "text": command_text(c)} if {
-	some x in built_runs
+	some x in runs
 	some c in x.instr.run.commands
 	some r in c.redirects
 	r.op in write_ops
@@ -422,20 +428,15 @@ covers(dir, p) if {
 # Images: RUN scripts recorded in the history
 # ---------------------------------------------------------------------------
 
-# history_runs: the RUN entries of an image's history as {"index",
-# "text"}: the recorded command with the builder's decorations removed
-# (`RUN |2 A=1 B=2 /bin/sh -c ` before, `# buildkit` after). The history
-# only records text, so image branches match patterns in it; a Dockerfile
-# given with --dockerfile is linted with the parsed commands instead.
-history_runs contains {"index": h.index, "text": run_text(lib.str(h.created_by))} if {
+# history_runs: the RUN entries of an image's history, shaped like the
+# entries of built_runs so that the same helpers judge them: {"stage": -1,
+# "instr": {"cmd": "run", "history": the entry's index, "run": its parsed
+# script (pkg/image HistoryRun: commands, command_index, piped, urls, as a
+# Dockerfile RUN's)}, "final": true}. Build arguments are not substituted
+# in the record. Image branches tell them from Dockerfile RUNs by
+# instr.history; a Dockerfile given with --dockerfile is linted on its own.
+history_runs contains {"stage": -1, "instr": {"cmd": "run", "history": h.index, "run": h.run}, "final": true} if {
 	input.kind == "image"
 	some h in lib.list(input.history)
-	upper(lib.str(h.instruction)) == "RUN"
-}
-
-run_text(s) := t if {
-	a := regex.replace(s, `\s*#\s*buildkit\s*$`, "")
-	b := regex.replace(a, `^RUN\s+`, "")
-	c := regex.replace(b, `^\|[0-9]+(\s+[A-Za-z_][A-Za-z0-9_]*=\S*)*\s+`, "")
-	t := regex.replace(c, `^(/bin/|/usr/bin/)?(sh|bash|ash|dash)(\s+[-+]o\s+[a-z]+|\s+-[a-z]+)*?\s+-c\s+`, "")
+	is_object(h.run)
 }

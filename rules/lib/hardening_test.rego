@@ -2,6 +2,8 @@ package hardline.lib.hardening_test
 
 import data.hardline.lib.fixtures as fx
 import data.hardline.lib.hardening as hd
+import data.hardline.lib.image_fixtures as ix
+import data.hardline.lib.image_history_fixtures as hx
 
 test_options_stop_at_double_dash if {
 	hd.options(["-s", "--", "-k"]) == ["-s"]
@@ -72,10 +74,26 @@ test_mode_changes if {
 	}
 }
 
-test_history_run_text if {
-	hd.run_text("RUN |2 A=1 B=2 /bin/sh -c curl -k https://x # buildkit") == "curl -k https://x"
-	hd.run_text("/bin/sh -c apk add sudo") == "apk add sudo"
-	hd.run_text("RUN /bin/bash -o pipefail -c make") == "make"
+# history_runs: the RUN entries of an image's history with parsed commands,
+# shaped like built_runs; runs and the lookups by name cover them. Nothing
+# for a Dockerfile, and nothing for entries without a run.
+test_history_runs if {
+	cb := "RUN |2 A=1 B=2 /bin/sh -c apt-get update && curl -fsSL https://get.docker.com | sudo -E sh # buildkit"
+	d := ix.image_doc(ix.with_history([
+		ix.hist(0, "ADD", "ADD rootfs.tar.gz / # buildkit", 0),
+		ix.run_hist(1, cb, 1),
+		ix.hist(2, "RUN", "RUN /bin/sh -c not in the fixtures # buildkit", 2),
+	]))
+	xs := hd.history_runs with input as d
+	count(xs) == 1
+	some x in xs
+	x.stage == -1
+	x.instr.history == 1
+	x.instr.run == hx.runs[cb]
+	hd.runs == xs with input as d
+	{[c.instr.history, c.index] | some c in hd.commands_by_name.curl} == {[1, 1]} with input as d
+	hd.built_command_names == {"apt-get", "curl", "sh"} with input as d
+	count(hd.history_runs) == 0 with input as fx.doc([], [])
 }
 
 # built_writes is writes() of every built RUN: same paths and texts, per

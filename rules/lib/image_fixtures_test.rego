@@ -9,11 +9,15 @@
 # and scalars are replaced. debian_doc(over) is the same for a Debian image.
 package hardline.lib.image_fixtures
 
+import data.hardline.lib.image_history_fixtures as hx
+
 # --- history and layers ---------------------------------------------------------
 
 # hist(index, instruction, created_by, layer): a history entry; layer -1 for
 # an empty layer (ENV, USER, CMD ...). Entries made by a layer of index 0 are
-# the base image's.
+# the base image's. A RUN gets the run facts pkg/image builds for created_by
+# when it is one of the generated fixtures (image_history_fixtures_test.rego),
+# else run null.
 hist(i, instruction, created_by, layer) := {
 	"index": i,
 	"created_by": created_by,
@@ -21,8 +25,22 @@ hist(i, instruction, created_by, layer) := {
 	"layer": layer,
 	"instruction": instruction,
 	"build_args": [],
+	"run": hist_run(instruction, created_by),
 	"origin": origin(i),
 	"location": null,
+}
+
+hist_run(instruction, created_by) := object.get(hx.runs, created_by, null) if instruction == "RUN"
+
+else := null
+
+# run_hist(index, created_by, layer): a RUN history entry whose run facts
+# must be among the generated fixtures (undefined otherwise: add the record
+# to historyFixtureCases in pkg/image/history_fixtures_test.go and
+# regenerate). Tests of rules that judge recorded commands use it.
+run_hist(i, created_by, layer) := h if {
+	_ := hx.runs[created_by]
+	h := hist(i, "RUN", created_by, layer)
 }
 
 origin(i) := "base" if i < 2
@@ -241,7 +259,7 @@ debian_os := {
 }
 
 base_doc := {
-	"schema_version": "hardline.image/v1.1",
+	"schema_version": "hardline.image/v1.2",
 	"kind": "image",
 	"image": {
 		"ref": "example.com/team/app:1.0",
