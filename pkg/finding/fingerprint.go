@@ -65,7 +65,12 @@ func Assign(fs []Finding) {
 	}
 }
 
-// Less is the canonical report order: file, position, rule, message, key.
+// Less is the canonical report order: file, position, rule, then for image
+// findings the layer, history entry and path in the image, then message and
+// key. Ordering image findings by where they are in the image, not by their
+// text, keeps the occurrence numbers Assign gives otherwise identical
+// findings in image order ("entry 6" before "entry 14"), so a finding added
+// to a later entry does not renumber the earlier ones.
 func Less(a, b *Finding) bool {
 	if a.File != b.File {
 		return a.File < b.File
@@ -78,6 +83,17 @@ func Less(a, b *Finding) bool {
 	}
 	if a.RuleID != b.RuleID {
 		return a.RuleID < b.RuleID
+	}
+	if a.Image != nil && b.Image != nil {
+		if a.Image.Layer != b.Image.Layer {
+			return a.Image.Layer < b.Image.Layer
+		}
+		if a.Image.History != b.Image.History {
+			return a.Image.History < b.Image.History
+		}
+		if a.Image.Path != b.Image.Path {
+			return a.Image.Path < b.Image.Path
+		}
 	}
 	if a.Message != b.Message {
 		return a.Message < b.Message

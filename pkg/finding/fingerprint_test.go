@@ -1,6 +1,10 @@
 package finding
 
-import "testing"
+import (
+	"fmt"
+	"sort"
+	"testing"
+)
 
 func mk(rule, file, ctx, key string, line int) Finding {
 	return Finding{RuleID: rule, File: file, Context: ctx, Key: key, Stage: 1, Location: Location{StartLine: line}}
@@ -68,5 +72,40 @@ func TestParseSeverity(t *testing.T) {
 	}
 	if _, err := ParseSeverity("severe"); err == nil {
 		t.Error("ParseSeverity accepted an unknown name")
+	}
+}
+
+// TestImageTwinsNumberedInImageOrder: image findings of one rule and key on
+// several history entries share their base hash and are told apart by
+// occurrence number, which follows the entries' order in the image (entry 6
+// before entry 14, not the text order of their messages), so a finding
+// added to a later entry keeps the earlier fingerprints.
+func TestImageTwinsNumberedInImageOrder(t *testing.T) {
+	hist := func(h int) Finding {
+		return Finding{RuleID: "HL1031", File: "app.tar", Key: "pipe:example.com/install.sh", Stage: -1,
+			Message: fmt.Sprintf("curl | sh in the RUN of history entry %d", h),
+			Image:   &ImageRef{Name: "app.tar", Layer: h, History: h}}
+	}
+	before := []Finding{hist(6), hist(14)}
+	after := []Finding{hist(14), hist(6), hist(20)}
+	Assign(before)
+	Assign(after)
+	fp := func(fs []Finding, h int) string {
+		for _, f := range fs {
+			if f.Image.History == h {
+				return f.Fingerprint
+			}
+		}
+		return ""
+	}
+	for _, h := range []int{6, 14} {
+		if fp(before, h) != fp(after, h) {
+			t.Errorf("entry %d: fingerprint changed when entry 20 got the same finding", h)
+		}
+	}
+	sorted := []Finding{hist(14), hist(20), hist(6)}
+	sort.SliceStable(sorted, func(i, j int) bool { return Less(&sorted[i], &sorted[j]) })
+	if sorted[0].Image.History != 6 || sorted[2].Image.History != 20 {
+		t.Errorf("image findings not in image order: %d, %d, %d", sorted[0].Image.History, sorted[1].Image.History, sorted[2].Image.History)
 	}
 }
