@@ -167,6 +167,7 @@ func runReport(cmd *cobra.Command, s streams, f *reportFlags, args []string) err
 		}
 		if doc := ir.Document; doc != nil {
 			sc.Digest = doc.Image.Digest
+			sc.ConfigDigest = doc.Image.ConfigDigest
 			sc.Facts = imageFacts(doc)
 			if doc.Image.Format == "oci" && doc.Config.Healthcheck == nil {
 				sc.Conditions = append(sc.Conditions, controls.CondNoHealthcheckField)

@@ -223,6 +223,20 @@ func TestReportImage(t *testing.T) {
 	if len(rep.Inputs) != 2 || rep.Inputs[1].Kind != "image" || !strings.HasPrefix(rep.Inputs[1].Digest, "sha256:") {
 		t.Fatalf("inputs %+v", rep.Inputs)
 	}
+	// The configuration digest (image ID) identifies the image in every
+	// form: the docker save archive, which has no manifest digest, shows it.
+	img := musllikeImage(t)
+	id, err := img.ConfigName()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Inputs[1].ConfigDigest != id.String() {
+		t.Errorf("OCI layout config digest %q, want %s", rep.Inputs[1].ConfigDigest, id)
+	}
+	r = hl(t, "report", "--no-config", "--framework", "cis-docker-1.6.0", "-f", "md", "--image", refs["docker-archive"])
+	if !strings.Contains(r.out, "| image | app.tar | config "+id.String()+" |") {
+		t.Errorf("docker save archive not identified by its config digest:\n%s", r.out)
+	}
 	// The image runs as root (no config User); the Dockerfile does not.
 	imgName := rep.Inputs[1].Name
 	c := controlRow(t, rep, "4.1")

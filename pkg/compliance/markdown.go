@@ -151,13 +151,16 @@ func mdCommit(c string) string {
 }
 
 // inputDigest is what identifies an input's content: a file's SHA-256, an
-// image's manifest digest.
+// image's manifest digest, or, without one (docker save archives), its
+// configuration digest.
 func inputDigest(in Input) string {
 	switch {
 	case in.SHA256 != "":
 		return "sha256:" + in.SHA256
 	case in.Digest != "":
 		return in.Digest
+	case in.ConfigDigest != "":
+		return "config " + in.ConfigDigest
 	}
 	return "unknown"
 }

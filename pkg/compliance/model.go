@@ -135,6 +135,9 @@ type Input struct {
 	SHA256 string `json:"sha256,omitempty"`
 	// Digest is an image's manifest digest, when known.
 	Digest string `json:"digest,omitempty"`
+	// ConfigDigest is an image's configuration digest (its image ID),
+	// known for every image, docker save archives included.
+	ConfigDigest string `json:"config_digest,omitempty"`
 	// Facts are a few facts about the input worth showing with results
 	// (user, base_image, healthcheck, entrypoint, exposed_ports).
 	Facts map[string]string `json:"facts,omitempty"`

@@ -91,7 +91,7 @@ func BuildOSCAL(rep *Report) *oscal.OscalCompleteSchema {
 		r := oscal.Resource{
 			UUID:  id,
 			Title: line(in.Name),
-			Props: props("input-kind", in.Kind, "sha256", in.SHA256, "digest", in.Digest),
+			Props: props("input-kind", in.Kind, "sha256", in.SHA256, "digest", in.Digest, "config-digest", in.ConfigDigest),
 		}
 		if len(in.Errors) > 0 {
 			r.Remarks = "Could not be analysed: " + strings.Join(in.Errors, "; ")

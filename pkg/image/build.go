@@ -2,6 +2,8 @@ package image
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"path"
@@ -218,6 +220,10 @@ func (b *builder) build() {
 func (b *builder) imageRef() {
 	r := &b.doc.Image
 	r.Ref, r.Name, r.Transport, r.Digest = b.img.Ref, b.img.Name, b.img.Transport, b.img.Digest
+	if len(b.img.RawConfig) > 0 {
+		sum := sha256.Sum256(b.img.RawConfig)
+		r.ConfigDigest = "sha256:" + hex.EncodeToString(sum[:])
+	}
 	r.Format = imageFormat(b.img.Layers)
 	if c := b.img.Config; c != nil {
 		r.OS, r.Architecture, r.Variant = c.OS, c.Architecture, c.Variant

@@ -14,7 +14,7 @@ import (
 // additive changes and the major number for anything that can break a rule.
 // docs/schema/image-input.v1.json is generated from these types
 // (go test ./pkg/image -run Schema -update).
-const SchemaVersion = "hardline.image/v1.2"
+const SchemaVersion = "hardline.image/v1.3"
 
 // Document is the Rego input (input.*) for one image.
 type Document struct {
@@ -104,6 +104,11 @@ type ImageRef struct {
 	Transport string `json:"transport"`
 	// Digest is the manifest digest when known.
 	Digest string `json:"digest,omitempty"`
+	// ConfigDigest is the SHA-256 of the image configuration, "sha256:…"
+	// (Docker's image ID). Unlike Digest it is known for every source,
+	// docker save archives included, and does not change when the image is
+	// re-pushed or re-compressed. Added in hardline.image/v1.3.
+	ConfigDigest string `json:"config_digest,omitempty"`
 	// Format is the image format its manifest declares: "docker" (Docker
 	// image manifest v2, and docker save archives), "oci", or "" when
 	// unknown. Told from the layers' media types. The OCI image
