@@ -129,8 +129,9 @@ type groupPart struct {
 	vars []string
 }
 
-// New loads, validates and compiles the rule set once and prepares one query
-// per rule. All problems are reported together in a *LoadError.
+// New loads, validates and compiles the rule set once (or reads the
+// embedded rules precompiled). Queries are prepared when first evaluated.
+// All problems are reported together in a *LoadError.
 func New(ctx context.Context, opts Options) (*Engine, error) {
 	// Only the rules embedded in this binary are trusted to have passed
 	// every compiler check at test time.
@@ -180,8 +181,11 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	return e, nil
 }
 
-// ruleQueries prepares the per-rule queries once.
+// ruleQueries prepares the per-rule queries once. Preparing only compiles
+// the queries; it runs without the caller's deadline so that an evaluation
+// budget running out cannot leave a cached error behind.
 func (e *Engine) ruleQueries(ctx context.Context) ([]rego.PreparedEvalQuery, error) {
+	ctx = context.WithoutCancel(ctx)
 	e.queriesOnce.Do(func() {
 		caps := sandboxCapabilities()
 		qs := make([]rego.PreparedEvalQuery, len(e.rules))

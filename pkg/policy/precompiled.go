@@ -28,12 +28,14 @@ import (
 // docs` (TestPrecompiledUpToDate) compiles the embedded rules once per
 // engine configuration and stores the compiled modules in precompiled.bin;
 // at start-up New reads them back and runs only the compiler's index stages
-// (precompiledStages), which is a few milliseconds.
+// (precompiledStages): ~40 ms of CPU over two cores instead of ~200.
 //
 // The blob is keyed by the OPA version and a digest of the embedded rule
 // sources: if either differs (a rule edited without regenerating, a
 // dependency bump), New compiles from source as before, so a stale blob
-// costs speed, never correctness. `make test` fails on a stale blob.
+// costs speed, never correctness. A change to how hardline itself compiles
+// (pruning, stage lists) is not in the key; TestPrecompiledUpToDate, which
+// rebuilds the blob and compares bytes, fails on it in `make test`.
 //
 //go:embed precompiled.bin
 var precompiledBlob []byte
