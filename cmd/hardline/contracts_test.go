@@ -18,8 +18,6 @@ import (
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
 )
 
 // machineFormats are the formats whose bytes are a contract (text is not).
@@ -97,26 +95,14 @@ func cleanImage(t *testing.T) v1.Image {
 		imgFile{name: "sbin/tini", body: loaderELF(t, "/lib/ld-musl-x86_64.so.1"), mode: 0o755},
 	)
 	app := imgLayer(t, imgFile{name: "app/server", body: loaderELF(t, "/lib/ld-musl-x86_64.so.1"), mode: 0o755})
-	img, err := mutate.AppendLayers(empty.Image, base, app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", "amd64"
-	cf.Config = v1.Config{
+	img := linuxImage(t, v1.Config{
 		Env:         []string{"PATH=/usr/local/bin:/usr/bin:/bin"},
 		User:        "10001:10001",
 		Entrypoint:  []string{"/sbin/tini", "--", "/app/server"},
 		Healthcheck: &v1.HealthConfig{Test: []string{"CMD", "/app/server", "-health"}},
-	}
-	cf.History = []v1.History{{CreatedBy: "ADD rootfs.tar / # buildkit"}, {CreatedBy: "COPY server /app/server # buildkit"}}
-	if img, err = mutate.ConfigFile(img, cf); err != nil {
-		t.Fatal(err)
-	}
+	},
+		[]v1.History{{CreatedBy: "ADD rootfs.tar / # buildkit"}, {CreatedBy: "COPY server /app/server # buildkit"}},
+		base, app)
 	return img
 }
 

@@ -291,22 +291,10 @@ func TestHostileImageSubprocess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := mutate.AppendLayers(empty.Image, l0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", "amd64"
-	cf.Config = v1.Config{Entrypoint: []string{"/bin/evil.sh"}, Cmd: []string{"sh", "-c", "touch " + marker},
-		Healthcheck: &v1.HealthConfig{Test: []string{"CMD-SHELL", "touch " + marker}}, OnBuild: []string{"RUN touch " + marker}}
-	cf.History = []v1.History{{CreatedBy: "/bin/sh -c touch " + marker}}
-	if img, err = mutate.ConfigFile(img, cf); err != nil {
-		t.Fatal(err)
-	}
+	img := linuxImage(t, v1.Config{Entrypoint: []string{"/bin/evil.sh"}, Cmd: []string{"sh", "-c", "touch " + marker},
+		Healthcheck: &v1.HealthConfig{Test: []string{"CMD-SHELL", "touch " + marker}}, OnBuild: []string{"RUN touch " + marker}},
+		[]v1.History{{CreatedBy: "/bin/sh -c touch " + marker}},
+		l0)
 	archive := filepath.Join(root, "cwd", "evil.tar")
 	tag, _ := name.NewTag("example.com/evil:1")
 	if err := tarball.WriteToFile(archive, tag, img); err != nil {

@@ -86,7 +86,19 @@ func musllikeImage(t *testing.T) v1.Image {
 		imgFile{name: "etc/os-release", body: []byte("ID=alpine\nVERSION_ID=3.20.3\n"), mode: 0o644},
 	)
 	app := imgLayer(t, imgFile{name: "usr/local/bin/app", body: loaderELF(t, "/lib64/ld-linux-x86-64.so.2"), mode: 0o755})
-	img, err := mutate.AppendLayers(empty.Image, base, app)
+	img := linuxImage(t, v1.Config{Env: []string{"PATH=/usr/local/bin:/usr/bin:/bin", "GITHUB_TOKEN=" + imgSecret}, Entrypoint: []string{"app"}},
+		[]v1.History{{CreatedBy: "ADD rootfs.tar / # buildkit"}, {CreatedBy: "COPY app /usr/local/bin/app # buildkit"}},
+		base, app)
+	return img
+}
+
+// imageInputs writes img as a docker-archive, a gzipped docker-archive and
+// an OCI layout in dir, returning the refs to scan each.
+// linuxImage stacks layers on an empty image and gives it cfg and history,
+// as a linux/amd64 image.
+func linuxImage(t testing.TB, cfg v1.Config, history []v1.History, layers ...v1.Layer) v1.Image {
+	t.Helper()
+	img, err := mutate.AppendLayers(empty.Image, layers...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,17 +108,14 @@ func musllikeImage(t *testing.T) v1.Image {
 	}
 	cf = cf.DeepCopy()
 	cf.OS, cf.Architecture = "linux", "amd64"
-	cf.Config = v1.Config{Env: []string{"PATH=/usr/local/bin:/usr/bin:/bin", "GITHUB_TOKEN=" + imgSecret}, Entrypoint: []string{"app"}}
-	cf.History = []v1.History{{CreatedBy: "ADD rootfs.tar / # buildkit"}, {CreatedBy: "COPY app /usr/local/bin/app # buildkit"}}
-	img, err = mutate.ConfigFile(img, cf)
-	if err != nil {
+	cf.Config = cfg
+	cf.History = history
+	if img, err = mutate.ConfigFile(img, cf); err != nil {
 		t.Fatal(err)
 	}
 	return img
 }
 
-// imageInputs writes img as a docker-archive, a gzipped docker-archive and
-// an OCI layout in dir, returning the refs to scan each.
 func imageInputs(t *testing.T, dir string, img v1.Image) map[string]string {
 	t.Helper()
 	archive := filepath.Join(dir, "app.tar")

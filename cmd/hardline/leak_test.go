@@ -33,8 +33,6 @@ import (
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"github.com/hardline-dev/hardline/pkg/secrets"
 )
@@ -244,17 +242,7 @@ func (k *leakKit) image(t *testing.T) v1.Image {
 		imgFile{name: "root/.ssh/.wh.id_ed25519", mode: 0o600},
 		imgFile{name: "root/.wh..aws", mode: 0o600},
 	)
-	img, err := mutate.AppendLayers(empty.Image, base, app, cleanup)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", "amd64"
-	cf.Config = v1.Config{
+	img := linuxImage(t, v1.Config{
 		Env: []string{
 			"PATH=/usr/local/bin:/usr/bin:/bin",
 			"GITHUB_TOKEN=" + k.githubToken,
@@ -268,24 +256,21 @@ func (k *leakKit) image(t *testing.T) v1.Image {
 			"org.example.dsn":          "postgres://app:" + k.urlPassword + "@db:5432/app",
 		},
 		Entrypoint: []string{"/usr/local/bin/app", "--password=" + k.cmdPassword},
-	}
-	cf.History = []v1.History{
-		{CreatedBy: "ADD alpine-minirootfs.tar.gz / # buildkit"},
-		{CreatedBy: "ARG NPM_TOKEN=" + k.npmToken, EmptyLayer: true},
-		{CreatedBy: "ENV GITHUB_TOKEN=" + k.githubToken, EmptyLayer: true},
-		{CreatedBy: "ENV AWS_ACCESS_KEY_ID=" + k.awsKeyID + " AWS_SECRET_ACCESS_KEY=" + k.awsSecret, EmptyLayer: true},
-		{CreatedBy: "LABEL org.example.alerts=" + k.slackURL(), EmptyLayer: true},
-		{CreatedBy: "RUN |3 NPM_TOKEN=" + k.npmToken + " DEPLOY_TOKEN=" + k.buildArgToken + " CI_NPM_TOKEN=" + k.envBuildArg +
-			" /bin/sh -c apk add --no-cache build-base && curl -fsS -u admin:" + k.curlPassword + " https://example.com/a -o /a # buildkit"},
-		{CreatedBy: "RUN |3 NPM_TOKEN=" + k.npmToken + " DEPLOY_TOKEN=" + k.buildArgToken + " CI_NPM_TOKEN=" + k.envBuildArg +
-			" /bin/sh -c rm -rf /root/.ssh/id_ed25519 /root/.aws # buildkit"},
-		{CreatedBy: "USER root", EmptyLayer: true},
-		{CreatedBy: `ENTRYPOINT ["/usr/local/bin/app" "--password=` + k.cmdPassword + `"]`, EmptyLayer: true},
-	}
-	img, err = mutate.ConfigFile(img, cf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	},
+		[]v1.History{
+			{CreatedBy: "ADD alpine-minirootfs.tar.gz / # buildkit"},
+			{CreatedBy: "ARG NPM_TOKEN=" + k.npmToken, EmptyLayer: true},
+			{CreatedBy: "ENV GITHUB_TOKEN=" + k.githubToken, EmptyLayer: true},
+			{CreatedBy: "ENV AWS_ACCESS_KEY_ID=" + k.awsKeyID + " AWS_SECRET_ACCESS_KEY=" + k.awsSecret, EmptyLayer: true},
+			{CreatedBy: "LABEL org.example.alerts=" + k.slackURL(), EmptyLayer: true},
+			{CreatedBy: "RUN |3 NPM_TOKEN=" + k.npmToken + " DEPLOY_TOKEN=" + k.buildArgToken + " CI_NPM_TOKEN=" + k.envBuildArg +
+				" /bin/sh -c apk add --no-cache build-base && curl -fsS -u admin:" + k.curlPassword + " https://example.com/a -o /a # buildkit"},
+			{CreatedBy: "RUN |3 NPM_TOKEN=" + k.npmToken + " DEPLOY_TOKEN=" + k.buildArgToken + " CI_NPM_TOKEN=" + k.envBuildArg +
+				" /bin/sh -c rm -rf /root/.ssh/id_ed25519 /root/.aws # buildkit"},
+			{CreatedBy: "USER root", EmptyLayer: true},
+			{CreatedBy: `ENTRYPOINT ["/usr/local/bin/app" "--password=` + k.cmdPassword + `"]`, EmptyLayer: true},
+		},
+		base, app, cleanup)
 	return img
 }
 

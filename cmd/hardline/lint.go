@@ -117,21 +117,8 @@ func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
 		return fail(exitError, "--fail-on: %v", err)
 	}
 	inputs, discoverErrs := lint.Discover(args, cfg.Excluded)
-	for i := range inputs {
-		if inputs[i].Path != "-" {
-			continue
-		}
-		data, err := io.ReadAll(io.LimitReader(s.in, lint.MaxFileSize+1))
-		if err != nil {
-			return fail(exitError, "reading standard input: %v", err)
-		}
-		if len(data) > lint.MaxFileSize {
-			return fail(exitError, "standard input is larger than the %d-byte limit for a Dockerfile", lint.MaxFileSize)
-		}
-		inputs[i].Data = data
-		if f.stdinFilename != "" {
-			inputs[i].Path = lint.DisplayPath(f.stdinFilename)
-		}
+	if err := readStdin(s, inputs, f.stdinFilename); err != nil {
+		return err
 	}
 	if len(inputs) == 0 && len(discoverErrs) == 0 && !f.quiet {
 		fmt.Fprintf(s.err, "hardline: no Dockerfiles found under %s (directories are searched for Dockerfile, Containerfile, *.Dockerfile and Dockerfile.*; name a file to lint it whatever its name)\n", strings.Join(args, ", "))
@@ -277,4 +264,26 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// readStdin reads standard input into the input named "-", if any, within
+// the Dockerfile size limit; name, when set, replaces "-" in reports.
+func readStdin(s streams, inputs []lint.Input, name string) error {
+	for i := range inputs {
+		if inputs[i].Path != "-" {
+			continue
+		}
+		data, err := io.ReadAll(io.LimitReader(s.in, lint.MaxFileSize+1))
+		if err != nil {
+			return fail(exitError, "reading standard input: %v", err)
+		}
+		if len(data) > lint.MaxFileSize {
+			return fail(exitError, "standard input is larger than the %d-byte limit for a Dockerfile", lint.MaxFileSize)
+		}
+		inputs[i].Data = data
+		if name != "" {
+			inputs[i].Path = lint.DisplayPath(name)
+		}
+	}
+	return nil
 }

@@ -124,18 +124,8 @@ func runReport(cmd *cobra.Command, s streams, f *reportFlags, args []string) err
 	var scanned []compliance.Scanned
 	if len(args) > 0 {
 		inputs, discoverErrs := lint.Discover(args, cfg.Excluded)
-		for i := range inputs {
-			if inputs[i].Path != "-" {
-				continue
-			}
-			data, err := io.ReadAll(io.LimitReader(s.in, lint.MaxFileSize+1))
-			if err != nil {
-				return fail(exitError, "reading standard input: %v", err)
-			}
-			if len(data) > lint.MaxFileSize {
-				return fail(exitError, "standard input is larger than the %d-byte limit for a Dockerfile", lint.MaxFileSize)
-			}
-			inputs[i].Data = data
+		if err := readStdin(s, inputs, ""); err != nil {
+			return err
 		}
 		for _, e := range discoverErrs {
 			scanned = append(scanned, compliance.Scanned{Input: compliance.Input{Kind: compliance.KindDockerfile, Name: e.File, Errors: []string{e.Error()}}})

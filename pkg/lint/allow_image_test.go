@@ -9,8 +9,6 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/hardline-dev/hardline/pkg/config"
@@ -150,22 +148,9 @@ func argImage(t *testing.T) string {
 		layers = append(layers, memLayer(t, map[string]string{"srv/f" + strconv.Itoa(i): "x\n"}, nil))
 		hist = append(hist, v1.History{CreatedBy: run})
 	}
-	img, err := mutate.AppendLayers(empty.Image, layers...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", "amd64"
-	cf.Config = v1.Config{User: "10001", Entrypoint: []string{"/srv/f0"}}
-	cf.History = hist
-	img, err = mutate.ConfigFile(img, cf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := linuxImage(t, v1.Config{User: "10001", Entrypoint: []string{"/srv/f0"}},
+		hist,
+		layers...)
 	path := filepath.Join(t.TempDir(), "args.tar")
 	tag, _ := name.NewTag("example.com/args:1")
 	if err := tarball.WriteToFile(path, tag, img); err != nil {

@@ -10,8 +10,6 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 )
 
@@ -21,27 +19,15 @@ import (
 // style are reported on their history entry, text that only mentions them
 // is not, and no credential from the record reaches a finding.
 func TestLintImageHistoryCommands(t *testing.T) {
-	img, err := mutate.AppendLayers(empty.Image, memLayer(t, map[string]string{"bin/sh": "x"}, map[string]int64{"bin/sh": 0o755}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", "amd64"
-	cf.History = []v1.History{
-		{CreatedBy: "ADD rootfs.tar / # buildkit"},
-		{CreatedBy: "RUN |2 A=1 B=2 /bin/sh -c apt-get update && curl -fsSL https://get.docker.com | sudo -E sh # buildkit", EmptyLayer: true},
-		{CreatedBy: "/bin/sh -c set -eux; curl -k -u deploy:" + fakeToken + " https://h/x -o /x", EmptyLayer: true},
-		{CreatedBy: `RUN /bin/sh -c echo "curl -k https://h/q.sh | sh; sudo make install" > /README # buildkit`, EmptyLayer: true},
-		{CreatedBy: "RUN /bin/sh -c apt-get install -y \\\n    sudo \\\n && wget \\\n    --no-check-certificate https://h/y # buildkit", EmptyLayer: true},
-	}
-	img, err = mutate.ConfigFile(img, cf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := linuxImage(t, v1.Config{},
+		[]v1.History{
+			{CreatedBy: "ADD rootfs.tar / # buildkit"},
+			{CreatedBy: "RUN |2 A=1 B=2 /bin/sh -c apt-get update && curl -fsSL https://get.docker.com | sudo -E sh # buildkit", EmptyLayer: true},
+			{CreatedBy: "/bin/sh -c set -eux; curl -k -u deploy:" + fakeToken + " https://h/x -o /x", EmptyLayer: true},
+			{CreatedBy: `RUN /bin/sh -c echo "curl -k https://h/q.sh | sh; sudo make install" > /README # buildkit`, EmptyLayer: true},
+			{CreatedBy: "RUN /bin/sh -c apt-get install -y \\\n    sudo \\\n && wget \\\n    --no-check-certificate https://h/y # buildkit", EmptyLayer: true},
+		},
+		memLayer(t, map[string]string{"bin/sh": "x"}, map[string]int64{"bin/sh": 0o755}))
 	path := filepath.Join(t.TempDir(), "hist.tar")
 	tag, _ := name.NewTag("example.com/hist:1")
 	if err := tarball.WriteToFile(path, tag, img); err != nil {

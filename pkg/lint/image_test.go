@@ -25,6 +25,28 @@ const alpineRootfs = "../../../shared/rootfs/alpine-minirootfs-3.20.3-x86_64.tar
 // A made-up token in GitHub's format; not a real credential.
 const fakeToken = "ghp_Zq8x3LmN5pR7tV9wY1aB4cD6eF0gH2jK4mQ6"
 
+// linuxImage stacks layers on an empty image and gives it cfg and history,
+// as a linux/amd64 image.
+func linuxImage(tb testing.TB, cfg v1.Config, history []v1.History, layers ...v1.Layer) v1.Image {
+	tb.Helper()
+	img, err := mutate.AppendLayers(empty.Image, layers...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cf = cf.DeepCopy()
+	cf.OS, cf.Architecture = "linux", "amd64"
+	cf.Config = cfg
+	cf.History = history
+	if img, err = mutate.ConfigFile(img, cf); err != nil {
+		tb.Fatal(err)
+	}
+	return img
+}
+
 func memLayer(t *testing.T, files map[string]string, modes map[string]int64) v1.Layer {
 	t.Helper()
 	var buf bytes.Buffer
@@ -89,31 +111,18 @@ func testImage(t *testing.T) string {
 		"usr/local/bin/su":      "not really su",
 		"root/.git-credentials": "https://deploy:" + "Vx7kP2mQz9rT4wLp" + "@git.example.com\n",
 	}, map[string]int64{"srv/app.sh": 0o755, "srv/data/": 0o777, "usr/local/bin/su": 0o4755})
-	img, err := mutate.AppendLayers(empty.Image, base, app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", "amd64"
-	cf.Config = v1.Config{
+	img := linuxImage(t, v1.Config{
 		Env:        []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "GITHUB_TOKEN=" + fakeToken},
 		Entrypoint: []string{"/srv/app.sh"},
-	}
-	cf.History = []v1.History{
-		{CreatedBy: "ADD alpine-minirootfs-3.20.3-x86_64.tar.gz / # buildkit"},
-		{CreatedBy: `CMD ["/bin/sh"]`, EmptyLayer: true},
-		{CreatedBy: "ENV GITHUB_TOKEN=" + fakeToken, EmptyLayer: true},
-		{CreatedBy: "COPY . / # buildkit"},
-		{CreatedBy: `ENTRYPOINT ["/srv/app.sh"]`, EmptyLayer: true},
-	}
-	img, err = mutate.ConfigFile(img, cf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	},
+		[]v1.History{
+			{CreatedBy: "ADD alpine-minirootfs-3.20.3-x86_64.tar.gz / # buildkit"},
+			{CreatedBy: `CMD ["/bin/sh"]`, EmptyLayer: true},
+			{CreatedBy: "ENV GITHUB_TOKEN=" + fakeToken, EmptyLayer: true},
+			{CreatedBy: "COPY . / # buildkit"},
+			{CreatedBy: `ENTRYPOINT ["/srv/app.sh"]`, EmptyLayer: true},
+		},
+		base, app)
 	path := filepath.Join(t.TempDir(), "app.tar")
 	tag, _ := name.NewTag("example.com/app:1")
 	if err := tarball.WriteToFile(path, tag, img); err != nil {

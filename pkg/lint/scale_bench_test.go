@@ -14,7 +14,6 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 )
 
@@ -166,21 +165,9 @@ func scaleImage(b *testing.B, layers, files int) string {
 		all = append(all, scaleLayer(b, i, files))
 		history = append(history, v1.History{CreatedBy: fmt.Sprintf("RUN /bin/sh -c install-part %d && chmod 4755 /opt/l%03d/suid # buildkit", i, i)})
 	}
-	img, err := mutate.AppendLayers(empty.Image, all...)
-	if err != nil {
-		b.Fatal(err)
-	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", "amd64"
-	cf.Config = v1.Config{User: "app", Cmd: []string{"/opt/l000/f0000.sh"}}
-	cf.History = history
-	if img, err = mutate.ConfigFile(img, cf); err != nil {
-		b.Fatal(err)
-	}
+	img := linuxImage(b, v1.Config{User: "app", Cmd: []string{"/opt/l000/f0000.sh"}},
+		history,
+		all...)
 	dir := filepath.Join(b.TempDir(), "layout")
 	p, err := layout.Write(dir, empty.Index)
 	if err != nil {

@@ -97,12 +97,5 @@ func writeCheckstyle(buf *bytes.Buffer, run *Run) error {
 			Source:   "hardline.input-error",
 		})
 	}
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	buf.WriteString("\n")
-	return nil
+	return writeXML(buf, doc)
 }

@@ -141,14 +141,7 @@ func writeJUnit(buf *bytes.Buffer, run *Run) error {
 		doc.Suites = append(doc.Suites, s)
 	}
 
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	buf.WriteString("\n")
-	return nil
+	return writeXML(buf, doc)
 }
 
 // junitSuiteProps records what produced the suite, so that a test report
@@ -314,4 +307,16 @@ func xmlSafe(s string) string {
 		}
 		return utf8.RuneError
 	}, s)
+}
+
+// writeXML writes doc as an indented XML document with its declaration.
+func writeXML(buf *bytes.Buffer, doc any) error {
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	buf.WriteString("\n")
+	return nil
 }

@@ -1,9 +1,10 @@
 package source
 
 import (
-	"flag"
 	"os"
 	"testing"
+
+	"github.com/hardline-dev/hardline/pkg/internal/fuzztest"
 )
 
 // fuzzMinimizeTime replaces go test's 60 s default for -fuzzminimizetime
@@ -18,14 +19,4 @@ import (
 // -fuzzminimizetime wins.
 const fuzzMinimizeTime = "200x"
 
-func TestMain(m *testing.M) {
-	flag.Parse()
-	set := false
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.fuzzminimizetime" })
-	if f := flag.Lookup("test.fuzzminimizetime"); f != nil && !set {
-		if err := f.Value.Set(fuzzMinimizeTime); err != nil {
-			panic(err)
-		}
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { os.Exit(fuzztest.Main(m, fuzzMinimizeTime)) }

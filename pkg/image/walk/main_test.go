@@ -1,9 +1,10 @@
 package walk
 
 import (
-	"flag"
 	"os"
 	"testing"
+
+	"github.com/hardline-dev/hardline/pkg/internal/fuzztest"
 )
 
 // fuzzMinimizeTime replaces go test's 60 s default for -fuzzminimizetime
@@ -15,14 +16,4 @@ import (
 // still cuts the tail and single bytes. An explicit -fuzzminimizetime wins.
 const fuzzMinimizeTime = "1s"
 
-func TestMain(m *testing.M) {
-	flag.Parse()
-	set := false
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.fuzzminimizetime" })
-	if f := flag.Lookup("test.fuzzminimizetime"); f != nil && !set {
-		if err := f.Value.Set(fuzzMinimizeTime); err != nil {
-			panic(err)
-		}
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { os.Exit(fuzztest.Main(m, fuzzMinimizeTime)) }
