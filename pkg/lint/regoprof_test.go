@@ -213,6 +213,37 @@ func TestRegoProfileCorpus(t *testing.T) {
 	for _, f := range files {
 		fmt.Fprintf(&sb, "  %5.1f%%  %s\n", 100*float64(byFile[f])/float64(total), f)
 	}
+	// Exclusive time by rule or function: an expression belongs to the
+	// last rule in its file that starts at or before its row.
+	type span struct {
+		row  int
+		name string
+	}
+	spans := map[string][]span{}
+	for f, m := range mods {
+		for _, r := range m.Rules {
+			spans[f] = append(spans[f], span{r.Location.Row, r.Head.Ref().String()})
+		}
+		sort.Slice(spans[f], func(i, j int) bool { return spans[f][i].row < spans[f][j].row })
+	}
+	byRule := map[string]int64{}
+	for k, e := range byExpr {
+		name := "(query)"
+		ss := spans[k.file]
+		if i := sort.Search(len(ss), func(i int) bool { return ss[i].row > k.row }); i > 0 {
+			name = k.file + " " + ss[i-1].name
+		}
+		byRule[name] += e.ExprTimeNs
+	}
+	names := make([]string, 0, len(byRule))
+	for n := range byRule {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool { return byRule[names[i]] > byRule[names[j]] })
+	fmt.Fprintf(&sb, "by rule or function:\n")
+	for _, n := range names[:min(60, len(names))] {
+		fmt.Fprintf(&sb, "  %5.1f%%  %s\n", 100*float64(byRule[n])/float64(total), n)
+	}
 	exprs := make([]key, 0, len(byExpr))
 	for k := range byExpr {
 		exprs = append(exprs, k)
