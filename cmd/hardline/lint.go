@@ -33,6 +33,7 @@ type lintFlags struct {
 	stdinFilename string
 	category      string
 	waivers       waiverState // --baseline, waiver expiry (baseline.go)
+	cache         cacheFlags
 }
 
 func newLintCmd(s streams) *cobra.Command {
@@ -62,6 +63,7 @@ inputs are still linted and reported).`,
 	fl.StringVar(&f.target, "target", "", "lint as if building this stage (default: the last stage)")
 	fl.StringVar(&f.stdinFilename, "stdin-filename", "", "name to report for standard input (default: -)")
 	f.register(cmd)
+	f.cache.register(cmd)
 	return cmd
 }
 
@@ -158,8 +160,20 @@ func runLint(cmd *cobra.Command, s streams, f *lintFlags, args []string) error {
 		return err
 	}
 
-	l := lint.New(lint.Options{Engine: eng, Config: cfg, BuildArgs: buildArgs, Target: f.target, BaseImages: table, Tags: f.tags})
+	opts := lint.Options{Engine: eng, Config: cfg, BuildArgs: buildArgs, Target: f.target, BaseImages: table, Tags: f.tags}
+	cache := f.cache.open(s.err)
+	if cache != nil {
+		salt, err := cacheSalt(&f.commonFlags, cfg)
+		if err != nil {
+			return fail(exitError, "--cache: %v", err)
+		}
+		opts.Cache, opts.CacheSalt = cache, salt
+	}
+	l := lint.New(opts)
 	res := l.Lint(cmd.Context(), inputs)
+	if cache != nil {
+		_ = cache.Prune(cacheMaxAge)
+	}
 
 	run := &report.Run{
 		Tool:     toolInfo(),

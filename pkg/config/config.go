@@ -366,3 +366,21 @@ func (c *Config) KnownRuleRefs() []string {
 	}
 	return out
 }
+
+// CacheKey identifies everything a finding's severity, suppression and the
+// set of enabled rules can depend on: the file's path and text and, as
+// waivers lapse by date, which of them are still in force today. Results
+// cached under one key stay valid until it changes.
+func (c *Config) CacheKey() []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%d:%s\x00%d:", len(c.Path), c.Path, len(c.raw))
+	b.Write(c.raw)
+	b.WriteString("\x00lapsed:")
+	today := c.today()
+	for i := range c.Ignore {
+		if c.Ignore[i].expired(today) {
+			fmt.Fprintf(&b, "%d,", i)
+		}
+	}
+	return b.Bytes()
+}

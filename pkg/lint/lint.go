@@ -62,6 +62,13 @@ type Options struct {
 	Tags []string
 	// Workers bounds concurrency (0 = GOMAXPROCS).
 	Workers int
+	// Cache, when set, keeps each file's result and reuses it while the
+	// file's path and content, the options above and CacheSalt are
+	// unchanged (see cache.go).
+	Cache Store
+	// CacheSalt must identify everything else a result depends on: the
+	// program, the rules the Engine holds and the BaseImages table.
+	CacheSalt []byte
 }
 
 // Linter lints Dockerfiles; it is safe for concurrent use.
@@ -170,8 +177,29 @@ func (l *Linter) LintOne(ctx context.Context, in Input) (fr FileResult) {
 			return fr
 		}
 	}
+	if l.opts.Cache == nil {
+		fr, _ = l.lintSource(ctx, in.Path, src)
+		return fr
+	}
+	key := l.cacheKey(in.Path, src)
+	if cached, ok := l.cached(key, in.Path, src); ok {
+		return cached
+	}
+	fr, ok := l.lintSource(ctx, in.Path, src)
+	if ok {
+		l.store(key, fr, src)
+	}
+	return fr
+}
+
+// lintSource lints one Dockerfile's content. ok is false when the result
+// depends on more than the content and the Linter's options (the rules
+// could not be evaluated: a deadline, a cancelled run, a rule's error) and
+// must not be cached.
+func (l *Linter) lintSource(ctx context.Context, path string, src []byte) (fr FileResult, ok bool) {
+	fr.File = path
 	fr.Source = src
-	doc, err := dockerfile.Parse(in.Path, src, dockerfile.Options{
+	doc, err := dockerfile.Parse(path, src, dockerfile.Options{
 		BuildArgs:  l.opts.BuildArgs,
 		Target:     l.opts.Target,
 		BaseImages: l.opts.BaseImages,
@@ -179,14 +207,14 @@ func (l *Linter) LintOne(ctx context.Context, in Input) (fr FileResult) {
 	if err != nil {
 		var de *dockerfile.Error
 		if errors.As(err, &de) {
-			fr.Errors = append(fr.Errors, InputError{File: in.Path, Line: de.Line, Message: redact(de.Msg)})
+			fr.Errors = append(fr.Errors, InputError{File: path, Line: de.Line, Message: redact(de.Msg)})
 		} else {
-			fr.Errors = append(fr.Errors, InputError{File: in.Path, Message: redact(err.Error())})
+			fr.Errors = append(fr.Errors, InputError{File: path, Message: redact(err.Error())})
 		}
-		return fr
+		return fr, true
 	}
 	for _, w := range doc.Warnings {
-		fr.Warnings = append(fr.Warnings, InputError{File: in.Path, Line: w.Location.StartLine, Message: redactKnown(w.Message, doc.Redactions())})
+		fr.Warnings = append(fr.Warnings, InputError{File: path, Line: w.Location.StartLine, Message: redactKnown(w.Message, doc.Redactions())})
 	}
 	// Reporters show source lines; a value that is a secret only by its
 	// position (curl -u user:pw) must not come back through another rule's
@@ -194,19 +222,19 @@ func (l *Linter) LintOne(ctx context.Context, in Input) (fr FileResult) {
 	fr.Source = MaskSource(src, doc.Redactions())
 	results, err := l.opts.Engine.Evaluate(ctx, "dockerfile", doc, l.enabled)
 	if err != nil {
-		fr.Errors = append(fr.Errors, InputError{File: in.Path, Message: err.Error()})
-		return fr
+		fr.Errors = append(fr.Errors, InputError{File: path, Message: err.Error()})
+		return fr, false
 	}
 	dirs, probs := suppress.Parse(src, spans(doc))
 	for _, p := range probs {
-		fr.Errors = append(fr.Errors, InputError{File: in.Path, Line: p.Line, Message: p.Msg})
+		fr.Errors = append(fr.Errors, InputError{File: path, Line: p.Line, Message: p.Msg})
 	}
 	// A directive naming a rule that does not exist suppresses nothing;
 	// it is almost always a typo, so say so instead of silently passing.
 	for _, d := range dirs {
 		for _, r := range d.Rules {
 			if r != "*" && !l.known[strings.ToLower(r)] {
-				fr.Errors = append(fr.Errors, InputError{File: in.Path, Line: d.Line, Message: fmt.Sprintf("hardline ignore names unknown rule %q (see 'hardline rules list')", r)})
+				fr.Errors = append(fr.Errors, InputError{File: path, Line: d.Line, Message: fmt.Sprintf("hardline ignore names unknown rule %q (see 'hardline rules list')", r)})
 			}
 		}
 	}
@@ -222,7 +250,7 @@ func (l *Linter) LintOne(ctx context.Context, in Input) (fr FileResult) {
 			Message:     redactKnown(r.Message, doc.Redactions()),
 			Remediation: r.Rule.Remediation,
 			HelpURI:     r.Rule.HelpURI,
-			File:        in.Path,
+			File:        path,
 			Location:    r.Location,
 			Stage:       r.Stage,
 			Key:         r.Key,
@@ -235,8 +263,8 @@ func (l *Linter) LintOne(ctx context.Context, in Input) (fr FileResult) {
 			f.Secret = dockerfileSecret(doc, r)
 		}
 		if d := suppress.Match(dirs, f.RuleID, f.RuleName, f.Location.StartLine); d != nil {
-			f.Suppressed = &finding.Suppression{Kind: "inline", Reason: d.Reason, Source: fmt.Sprintf("%s:%d", in.Path, d.Line)}
-		} else if s := l.cfg.Suppression(r.Rule, in.Path); s != nil {
+			f.Suppressed = &finding.Suppression{Kind: "inline", Reason: d.Reason, Source: fmt.Sprintf("%s:%d", path, d.Line)}
+		} else if s := l.cfg.Suppression(r.Rule, path); s != nil {
 			f.Suppressed = s
 		} else if s := l.cfg.SecretSuppression(&f); s != nil {
 			f.Suppressed = s
@@ -245,7 +273,7 @@ func (l *Linter) LintOne(ctx context.Context, in Input) (fr FileResult) {
 	}
 	finding.Assign(fr.Findings)
 	sort.SliceStable(fr.Findings, func(i, j int) bool { return finding.Less(&fr.Findings[i], &fr.Findings[j]) })
-	return fr
+	return fr, true
 }
 
 // secretCandidate is a detected secret a finding may be about.
