@@ -175,6 +175,17 @@ switches contains {"x": x, "text": sprintf("rpm %s", [a]), "key": "rpm-nosignatu
 	rpm_installs(c.args)
 }
 
+# add-apt-repository writes the source line it is given, `[trusted=yes]`
+# included, to a sources file itself.
+switches contains {"x": x, "text": sprintf("%s %s", [c.name, trim_space(m)]), "key": "apt-trusted", "effect": unsigned_packages} if {
+	some n in {"add-apt-repository", "apt-add-repository"} & hd.built_command_names
+	some x in hd.commands_by_name[n]
+	c := x.cmd
+	some a in c.args
+	contains(a, "=yes")
+	some m in regex.find_n(apt_trusted_pattern, a, -1)
+	not regex.match(local_source_pattern, m)
+}
 switches contains {"x": x, "text": sprintf("%s %s", [c.name, f]), "key": "pip-trusted-host", "effect": "pip accepts any certificate (or plain HTTP) from that host"} if {
 	some n in hd.built_command_names
 	pip_name(n)
@@ -243,6 +254,9 @@ saves_config(c) if {
 	some a in array.slice(c.args, 0, 2)
 	a in {"config", "set"}
 }
+
+# add-apt-repository saves the source line to /etc/apt/sources.list.d.
+saves_config(c) if c.name in {"add-apt-repository", "apt-add-repository"}
 
 tls_off := "TLS certificates are not checked, so downloads can be replaced in transit"
 
@@ -432,7 +446,7 @@ else := ""
 # file_settings: settings that turn verification off, by the configuration
 # file they are written to (regular expressions on the path and the text).
 file_settings := [
-	{"path": `sources\.list`, "pattern": `\[[^\]]*\b(trusted|allow-insecure)=yes[^\]]*\]\s*\S*`, "key": "apt-trusted", "effect": unsigned_packages},
+	{"path": `sources\.list`, "pattern": apt_trusted_pattern, "key": "apt-trusted", "effect": unsigned_packages},
 	{"path": `/etc/apt/apt\.conf`, "pattern": `(?i)(AllowInsecureRepositories|AllowUnauthenticated)\s*"?(true|yes|1)"?`, "key": "apt-conf", "effect": unsigned_packages},
 	{"path": `/etc/apt/apt\.conf`, "pattern": `(?i)Verify-(Peer|Host)\s*"?(false|no|0)"?`, "key": "apt-conf-tls", "effect": tls_off},
 	{"path": `(/etc/yum\.repos\.d/|/etc/yum\.conf|/etc/dnf/|/etc/zypp/|\.repo$)`, "pattern": `(?i)(^|[^_])gpgcheck\s*=\s*(0|false|no)\b`, "key": "gpgcheck", "effect": unsigned_packages},
@@ -445,6 +459,13 @@ file_settings := [
 	{"path": `gitconfig$`, "pattern": `(?i)sslverify\s*=\s*(false|no|0|off)`, "key": "gitconfig", "effect": tls_off},
 	{"path": `condarc$`, "pattern": `(?i)ssl_verify:\s*(false|no)`, "key": "condarc", "effect": tls_off},
 ]
+
+# apt_trusted_pattern: an APT source option that accepts unsigned packages,
+# with the URI that follows it.
+apt_trusted_pattern := `\[[^\]]*\b(trusted|allow-insecure)=yes[^\]]*\]\s*\S*`
+
+# local_source_pattern: the URI is a local directory (file: or copy:).
+local_source_pattern := `\]\s*(file|copy):`
 
 # any_settings_path matches the paths of every file_settings entry: one
 # regexp per written file instead of one per setting. Written out (a rule
@@ -461,7 +482,7 @@ shown(m) := trim_space(regex.replace(m, `(?i)^.?(gpgcheck)`, "$1"))
 # just built from source.
 local_repository(s, m) if {
 	s.key == "apt-trusted"
-	regex.match(`\]\s*(file|copy):`, m)
+	regex.match(local_source_pattern, m)
 }
 
 # stage_built_packages(pkgs, run): every package argument is a local .apk

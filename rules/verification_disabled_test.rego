@@ -315,3 +315,25 @@ test_file_paths_anchored if {
 test_any_settings_path_matches_file_settings if {
 	rule.any_settings_path == concat("|", [sprintf("(?:%s)", [s.path]) | some s in rule.file_settings])
 }
+
+# add-apt-repository writes the line it is given to a sources file; a PPA,
+# a signed-by source and a local directory are fine.
+test_add_apt_repository_trusted if {
+	fs := findings(one([run_of([c(["add-apt-repository", "-y", "deb [arch=amd64 trusted=yes] http://repo.example.com/ubuntu focal main"])])]))
+	count(fs) == 1
+	some f in fs
+	f.key == "run:apt-trusted"
+	startswith(f.msg, "add-apt-repository [arch=amd64 trusted=yes] http://repo.example.com/ubuntu: package signatures are not checked")
+	contains(f.msg, "saved to a configuration file that stays in the final image")
+}
+
+test_apt_add_repository_allow_insecure if keys(one([run_of([c(["apt-add-repository", "deb [allow-insecure=yes] http://repo.example.com/ ./"])])])) == {"run:apt-trusted"}
+
+test_add_apt_repository_verified_or_local if {
+	count(findings(one([run_of([
+		c(["add-apt-repository", "-y", "ppa:deadsnakes/ppa"]),
+		c(["add-apt-repository", "deb [signed-by=/usr/share/keyrings/x.gpg] https://repo.example.com/ubuntu focal main"]),
+		c(["add-apt-repository", "deb [trusted=yes] file:/tmp/repo ./"]),
+		c(["echo", "add-apt-repository 'deb [trusted=yes] http://repo.example.com/ ./'"]),
+	])]))) == 0
+}

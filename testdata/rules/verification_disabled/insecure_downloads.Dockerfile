@@ -18,4 +18,7 @@ echo "deb [trusted=yes] http://repo.example.com/ ./" > /etc/apt/sources.list.d/x
 EOF
 # expect: HL1030
 RUN git config --global http.sslVerify false
+# expect: HL1030
+RUN apt-get update && apt-get install -y --no-install-recommends software-properties-common \
+  && add-apt-repository -y "deb [arch=amd64 trusted=yes] http://repo.example.com/ubuntu noble main"
 COPY --from=build /opt /opt
