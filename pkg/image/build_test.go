@@ -395,7 +395,13 @@ func TestParseCreatedBy(t *testing.T) {
 		{"RUN |2 A=1 B=two /bin/sh -c make all # buildkit", "RUN", "make all", [][2]string{{"A", "1"}, {"B", "two"}}},
 		{"/bin/sh -c #(nop)  CMD [\"sh\"]", "CMD", `["sh"]`, nil},
 		{"/bin/sh -c #(nop) ADD file:abc123 in / ", "ADD", "file:abc123 in /", nil},
-		{"|1 PASSWORD=a b c /bin/sh -c echo", "RUN", "b c /bin/sh -c echo", [][2]string{{"PASSWORD", "a"}}},
+		{"|1 PASSWORD=a b c /bin/sh -c echo", "RUN", "echo", [][2]string{{"PASSWORD", "a b c"}}},
+		{"RUN |2 A=1 MSG=hello world /bin/bash -o pipefail -c make # buildkit", "RUN", "make", [][2]string{{"A", "1"}, {"MSG", "hello world"}}},
+		// Without a known shell after the arguments the last value ends at
+		// its first space; the command is not eaten.
+		{"|1 A=x y /usr/bin/zsh -c make", "RUN", "y /usr/bin/zsh -c make", [][2]string{{"A", "x"}}},
+		// The command may itself run a shell: the arguments end at the first.
+		{"|1 A=x /bin/sh -c /bin/sh -c make", "RUN", "/bin/sh -c make", [][2]string{{"A", "x"}}},
 		{"|2 X=a b Y=c /bin/sh -c echo", "RUN", "echo", [][2]string{{"X", "a b"}, {"Y", "c"}}},
 		{"/bin/sh -c apt-get update", "RUN", "apt-get update", nil},
 		{"COPY . /app # buildkit", "COPY", ". /app", nil},

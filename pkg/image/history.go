@@ -78,9 +78,12 @@ func parseCreatedBy(s string) parsedHistory {
 	return p
 }
 
+// shells are the shell invocations builders record before a RUN's command.
+var shells = []string{"/bin/sh -c ", "/bin/bash -c ", "/bin/sh -o pipefail -c ", "/bin/bash -o pipefail -c ", "/bin/ash -c ", "cmd /S /C ", "powershell -Command "}
+
 // shellPrefix returns the shell invocation a recorded RUN starts with.
 func shellPrefix(s string) string {
-	for _, sh := range []string{"/bin/sh -c ", "/bin/bash -c ", "/bin/sh -o pipefail -c ", "/bin/bash -o pipefail -c ", "/bin/ash -c ", "cmd /S /C ", "powershell -Command "} {
+	for _, sh := range shells {
 		if strings.HasPrefix(s, sh) {
 			return sh
 		}
@@ -101,9 +104,27 @@ var assignStart = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
 
 // splitArgs takes n NAME=value pairs off the front of s. Values are not
 // quoted in the record, so a value runs to the next word that starts a new
-// assignment; the last one ends at the first space (values with spaces in
-// the last position are rare, and guessing further would eat the command).
+// assignment. The last one runs to the shell invocation that follows the
+// arguments (`|1 MSG=a b /bin/sh -c make`); without a known shell there,
+// it ends at the first space, since guessing further would eat the command.
 func splitArgs(s string, n int) ([][2]string, string) {
+	out, rest := splitArgWords(s, n)
+	if len(out) == n && n > 0 && shellPrefix(rest) == "" {
+		at := -1
+		for _, sh := range shells {
+			if k := strings.Index(rest, " "+sh); k >= 0 && (at < 0 || k < at) {
+				at = k
+			}
+		}
+		if at >= 0 {
+			out[n-1][1] += " " + rest[:at]
+			rest = rest[at+1:]
+		}
+	}
+	return out, rest
+}
+
+func splitArgWords(s string, n int) ([][2]string, string) {
 	var out [][2]string
 	words := strings.Split(s, " ")
 	i := 0
