@@ -134,13 +134,13 @@ func buildArgSecrets(ba map[string]string) []string {
 	return out
 }
 
-// printJSON writes v as indented JSON with every exact secret value (as
-// JSON encodes it) replaced by its masked form: the values given, and every
-// value the detector finds in any string of the document. The builders'
-// lists hold only what they judged (ENV, ARG, RUN, files...); instruction
-// arguments they keep as written without judging (EXPOSE, LABEL keys,
-// WORKDIR, USER, VOLUME, STOPSIGNAL, SHELL, ONBUILD, flags) reached the
-// output unmasked.
+// printJSON writes v as indented JSON with every secret value replaced by
+// its masked form wherever the JSON spells it (JSON-escaped, quotes and
+// all, see secrets.MaskInJSON): the values given, and every value the
+// detector finds in any string of the document. The builders' lists hold
+// only what they judged (ENV, ARG, RUN...); instruction arguments they
+// keep as written without judging (EXPOSE, LABEL keys, WORKDIR, USER,
+// VOLUME, STOPSIGNAL, SHELL, ONBUILD, flags) reached the output unmasked.
 func printJSON(s streams, v any, redact ...string) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -154,15 +154,8 @@ func printJSON(s streams, v any, redact ...string) error {
 	if err != nil {
 		return fail(exitError, "writing JSON: %v", err)
 	}
-	redact = append(append([]string(nil), redact...), found...)
-	sort.SliceStable(redact, func(i, j int) bool { return len(redact[i]) > len(redact[j]) })
-	for _, r := range redact {
-		raw, err := json.Marshal(r)
-		if err != nil || len(raw) < 3 {
-			continue
-		}
-		masked, _ := json.Marshal(secrets.Mask(r))
-		out = bytes.ReplaceAll(out, raw[1:len(raw)-1], masked[1:len(masked)-1])
+	if redact = append(append([]string(nil), redact...), found...); len(redact) > 0 {
+		out = []byte(secrets.MaskInJSON(string(out), redact))
 	}
 	if _, err := s.out.Write(out); err != nil {
 		return fail(exitError, "writing JSON: %v", err)

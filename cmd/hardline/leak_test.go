@@ -2,14 +2,14 @@ package main
 
 // Never-leak test (issue #4): credentials of several kinds are planted in a
 // Dockerfile and in an in-process image (Env, labels, history build
-// arguments and RUN lines, the entrypoint, credential files including one
-// a later layer deletes, a configuration file), and every command and
-// output format that can see them is run: lint, image, image --dockerfile,
-// facts dockerfile and facts image; text, text -v, json, sarif and -o FILE;
-// plus error paths (parse errors on the secret's line, secrets passed with
-// --build-arg). Standard output, standard error and every written file are
-// searched for each planted value and for every 12-character substring of
-// it.
+// arguments and RUN lines, some spelled with quotes inside, the
+// entrypoint, credential files including one a later layer deletes, a
+// configuration file), and every command and output format that can see
+// them is run: lint, image, image --dockerfile, facts dockerfile and facts
+// image; text, text -v, json, sarif and -o FILE; plus error paths (parse
+// errors on the secret's line, secrets passed with --build-arg). Standard
+// output, standard error and every written file are searched for each
+// planted value and for every 12-character substring of it.
 //
 // The values are made up at test time in each provider's format (random
 // bytes, never a real credential). A failure names the value and the
@@ -68,6 +68,11 @@ type leakKit struct {
 	envBuildArg   string // passed with --build-arg NAME, value from the environment
 	dockerAuthPW  string // in a docker config.json "auth" (base64 of user:password)
 	dockerAuth    string
+	// Values the shell splits with quotes (ghp_"…", -p"…"…): the detectors
+	// see them whole in the parsed words, while no exact substring of the
+	// Dockerfile or the history entry holds them.
+	quoteToken    string // ghp_ + 36, written ghp_"…"
+	quotePassword string // a mysql -p password, its first 6 characters quoted
 }
 
 const (
@@ -113,6 +118,8 @@ func newLeakKit(t *testing.T) *leakKit {
 	k.envBuildArg = "npm_" + k.rand(leakAlnum, 36)
 	k.dockerAuthPW = k.rand(leakAlnum, 20)
 	k.dockerAuth = base64.StdEncoding.EncodeToString([]byte("robot:" + k.dockerAuthPW))
+	k.quoteToken = "ghp_" + k.rand(leakAlnum, 36)
+	k.quotePassword = k.rand(leakAlnum, 20)
 	return k
 }
 
@@ -149,6 +156,15 @@ func (k *leakKit) pem() string {
 
 func (k *leakKit) slackURL() string { return "https://hooks.slack.com/services/" + k.slackPath }
 
+// quoteSplitRuns are two scripts that spell a secret with quotes in it; the
+// first holds an `apt-get update` too, whose finding shows the line.
+func (k *leakKit) quoteSplitRuns() []string {
+	return []string{
+		`apt-get update && mysql -uroot -p"` + k.quotePassword[:6] + `"` + k.quotePassword[6:] + ` -e "select 1"`,
+		`curl -fsS -H "Authorization: Bearer ghp_"` + k.quoteToken[4:] + ` https://example.com/b -o /b`,
+	}
+}
+
 func (k *leakKit) planted() []plantedSecret {
 	ps := []plantedSecret{
 		{"GitHub token", k.githubToken},
@@ -167,6 +183,8 @@ func (k *leakKit) planted() []plantedSecret {
 		{"--build-arg from the environment", k.envBuildArg},
 		{"docker config auth password", k.dockerAuthPW},
 		{"docker config auth blob", k.dockerAuth},
+		{"quote-split GitHub token", k.quoteToken},
+		{"quote-split mysql password", k.quotePassword},
 	}
 	for i, l := range k.pemBody {
 		ps = append(ps, plantedSecret{"private key body line " + strconv.Itoa(i+1), l})
@@ -210,6 +228,8 @@ func (k *leakKit) dockerfile() string {
 		"RUN <<EOF\nmkdir -p /root/.ssh\ncat > /root/.ssh/id_ed25519 <<'KEY'\n" + k.pem() + "KEY\nEOF\n" +
 		"RUN echo \"password=" + k.dbPassword + "\" > /etc/app.conf && npm ci --token=$DEPLOY_TOKEN $CI_NPM_TOKEN\n" +
 		"COPY <<EOF /app/config.yaml\ndatabase:\n  user: app\n  password: " + k.configPass + "\nEOF\n" +
+		"RUN " + k.quoteSplitRuns()[0] + "\n" +
+		"RUN " + k.quoteSplitRuns()[1] + "\n" +
 		"USER root\n" +
 		"ENTRYPOINT [\"/usr/local/bin/app\", \"--password=" + k.cmdPassword + "\"]\n"
 }
@@ -267,6 +287,8 @@ func (k *leakKit) image(t *testing.T) v1.Image {
 				" /bin/sh -c apk add --no-cache build-base && curl -fsS -u admin:" + k.curlPassword + " https://example.com/a -o /a # buildkit"},
 			{CreatedBy: "RUN |3 NPM_TOKEN=" + k.npmToken + " DEPLOY_TOKEN=" + k.buildArgToken + " CI_NPM_TOKEN=" + k.envBuildArg +
 				" /bin/sh -c rm -rf /root/.ssh/id_ed25519 /root/.aws # buildkit"},
+			{CreatedBy: "RUN /bin/sh -c " + k.quoteSplitRuns()[0] + " # buildkit", EmptyLayer: true},
+			{CreatedBy: "RUN /bin/sh -c " + k.quoteSplitRuns()[1] + " # buildkit", EmptyLayer: true},
 			{CreatedBy: "USER root", EmptyLayer: true},
 			{CreatedBy: `ENTRYPOINT ["/usr/local/bin/app" "--password=` + k.cmdPassword + `"]`, EmptyLayer: true},
 		},
@@ -396,11 +418,13 @@ func TestSecretsNeverLeakAnywhere(t *testing.T) {
 		"GitHub token": k.githubToken, "AWS secret access key": k.awsSecret, "curl -u password": k.curlPassword,
 		"URL userinfo password": k.urlPassword, "npm token (ARG default)": k.npmToken, "npm token (.npmrc heredoc)": k.npmrcToken,
 		"generic password=": k.dbPassword, "entrypoint --password": k.cmdPassword,
+		"quote-split GitHub token": k.quoteToken, "quote-split mysql password": k.quotePassword,
 	})
 	leakWantMasked(t, "image -f json", jsonImage, map[string]string{
 		"GitHub token (Env)": k.githubToken, "AWS secret access key (Env)": k.awsSecret,
 		"curl -u password (history)": k.curlPassword, "npm token (build args)": k.npmToken,
 		"--build-arg token (build args)": k.buildArgToken, "entrypoint --password": k.cmdPassword,
+		"quote-split GitHub token (history)": k.quoteToken, "quote-split mysql password (history)": k.quotePassword,
 	})
 	for _, want := range []string{"Slack", "private key"} {
 		if !strings.Contains(strings.ToLower(jsonLint), strings.ToLower(want)) {
@@ -416,8 +440,10 @@ func TestSecretsNeverLeakAnywhere(t *testing.T) {
 			t.Errorf("%s: not JSON: %v", what, err)
 		}
 	}
-	leakWantMasked(t, "facts dockerfile", factsDF, map[string]string{"GitHub token": k.githubToken, "curl -u password": k.curlPassword})
-	leakWantMasked(t, "facts image", factsImg, map[string]string{"GitHub token": k.githubToken, "AWS secret access key": k.awsSecret})
+	leakWantMasked(t, "facts dockerfile", factsDF, map[string]string{"GitHub token": k.githubToken, "curl -u password": k.curlPassword,
+		"quote-split GitHub token": k.quoteToken, "quote-split mysql password": k.quotePassword})
+	leakWantMasked(t, "facts image", factsImg, map[string]string{"GitHub token": k.githubToken, "AWS secret access key": k.awsSecret,
+		"quote-split GitHub token": k.quoteToken, "quote-split mysql password": k.quotePassword})
 }
 
 // leakWantMasked requires the masked form of each value in out.
@@ -532,6 +558,51 @@ func leakRedactArgs(args []string, ps []plantedSecret) []string {
 		out[i] = leakRedact(a, ps)
 	}
 	return out
+}
+
+// TestQuoteSplitSecretsNeverLeak: a value the shell splits with quotes is
+// found in the parsed words but is no exact substring of the Dockerfile:
+// masking only exact values printed -p"Xk9vQ2"mT7wLp4z and
+// ghp_"16C7e… whole in facts (original, script) and in the snippet of
+// another rule's finding on the line. The ends checked are shorter than
+// leakCheck's window, so each is planted as a value of its own.
+func TestQuoteSplitSecretsNeverLeak(t *testing.T) {
+	const password, token = "Xk9vQ2mT7wLp4z", "ghp_" + "16C7e42F292c6912E7710c838347Ae178B4a"
+	ps := []plantedSecret{{"end of the mysql password", password[6:]}, {"end of the GitHub token", token[4:]}}
+	dir := workdir(t)
+	write(t, dir, "Dockerfile", "FROM debian:12\n"+
+		`RUN mysql -uroot -p"Xk9vQ2"mT7wLp4z -e "select 1"`+"\n"+
+		`RUN curl -H "Authorization: Bearer ghp_"16C7e42F292c6912E7710c838347Ae178B4a https://x`+"\n"+
+		`RUN apt-get update && mysql -uroot -p"Xk9vQ2"mT7wLp4z -e "select 1"`+"\n"+
+		"RUN mysql -uroot -pXk9vQ2\\\nmT7wLp4z -e 'select 1' && curl https://x | sh\n")
+	// A custom rule that prints each RUN as written.
+	write(t, filepath.Join(dir, "rules-echo"), "echo.rego", "# METADATA\n# title: Echo\n# description: Echo.\n# custom:\n#   id: ACME950\n"+
+		"#   name: acme-echo\n#   severity: low\n#   tags: [network]\n#   inputs: [dockerfile]\n#   remediation: None.\npackage hardline.rules.acme_echo\n\n"+
+		"deny contains {\"msg\": sprintf(\"runs %s\", [ins.original]), \"location\": ins.location} if {\n\tsome stage in input.stages\n\tsome ins in stage.instructions\n\tins.cmd == \"run\"\n}\n")
+	for _, args := range [][]string{
+		{"facts", "dockerfile", "Dockerfile"},
+		{"lint", "--no-config", "--rules", "rules-echo", "-f", "json", "Dockerfile"},
+		{"lint", "--no-config", "-f", "json", "Dockerfile"},
+		{"lint", "--no-config", "-f", "sarif", "Dockerfile"},
+		{"lint", "--no-config", "-v", "Dockerfile"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			res := hl(t, args...)
+			if res.code == 2 {
+				t.Fatalf("exit 2; stderr:\n%s", leakRedact(res.err, ps))
+			}
+			leakCheck(t, "stdout", res.out, ps)
+			leakCheck(t, "stderr", res.err, ps)
+			for _, v := range []string{password, token} {
+				if !strings.Contains(res.out, secrets.Mask(v)) {
+					t.Errorf("no %q in the output: the value was not found, the case proves nothing", secrets.Mask(v))
+				}
+			}
+			if args[2] == "--rules" && strings.Count(res.out, "runs RUN ") != 4 {
+				t.Errorf("the custom rule did not report every RUN: %s", leakRedact(res.out, ps))
+			}
+		})
+	}
 }
 
 // TestSnippetNeverEchoesPositionalPassword: a password that is a secret only

@@ -311,7 +311,7 @@ func (b *builder) config() {
 				b.addSecret(Secret{Match: m, Source: "config", Name: x.name, History: -1, Layer: -1, RemovedIn: -1}, vals)
 			}
 		}
-		masked := maskAll(strings.Join(x.argv, "\x00"), vals)
+		masked := secrets.MaskIn(strings.Join(x.argv, "\x00"), vals)
 		parts := strings.Split(masked, "\x00")
 		switch x.name {
 		case "Entrypoint":
@@ -427,7 +427,7 @@ func (b *builder) finishSecrets() {
 	// value everywhere text is carried.
 	vals := b.doc.redactions
 	for i := range b.doc.History {
-		b.doc.History[i].CreatedBy = maskAll(b.doc.History[i].CreatedBy, vals)
+		b.doc.History[i].CreatedBy = secrets.MaskIn(b.doc.History[i].CreatedBy, vals)
 		if r := b.doc.History[i].Run; r != nil {
 			r.mask(vals)
 		}
@@ -435,19 +435,19 @@ func (b *builder) finishSecrets() {
 	c := &b.doc.Config
 	for _, list := range [][]string{c.Entrypoint, c.Cmd, c.Shell} {
 		for i := range list {
-			list[i] = maskAll(list[i], vals)
+			list[i] = secrets.MaskIn(list[i], vals)
 		}
 	}
 	if c.Healthcheck != nil {
 		for i := range c.Healthcheck.Test {
-			c.Healthcheck.Test[i] = maskAll(c.Healthcheck.Test[i], vals)
+			c.Healthcheck.Test[i] = secrets.MaskIn(c.Healthcheck.Test[i], vals)
 		}
 	}
 	for i := range c.Env {
-		c.Env[i].Value = maskAll(c.Env[i].Value, vals)
+		c.Env[i].Value = secrets.MaskIn(c.Env[i].Value, vals)
 	}
 	for k, v := range c.Labels {
-		c.Labels[k] = maskAll(v, vals)
+		c.Labels[k] = secrets.MaskIn(v, vals)
 	}
 }
 

@@ -204,7 +204,7 @@ func (b *builder) history() {
 			}
 		}
 		b.take()
-		e.CreatedBy = maskAll(h.CreatedBy, vals)
+		e.CreatedBy = secrets.MaskIn(h.CreatedBy, vals)
 		b.doc.History = append(b.doc.History, e)
 	}
 }
@@ -258,13 +258,13 @@ func newHistoryRun(script string, res shellcmd.Result) *HistoryRun {
 }
 
 // mask replaces every secret value of vals in every text the facts carry
-// (see maskAll), then derives command_index and urls again from the masked
-// commands.
+// (however the script quotes it, see secrets.MaskIn), then derives
+// command_index and urls again from the masked commands.
 func (r *HistoryRun) mask(vals []string) {
 	if len(vals) == 0 {
 		return
 	}
-	m := func(s string) string { return maskAll(s, vals) }
+	m := func(s string) string { return secrets.MaskIn(s, vals) }
 	r.Script = m(r.Script)
 	r.ParseError = m(r.ParseError)
 	for i := range r.Commands {
@@ -307,28 +307,4 @@ func splitPairs(s string) [][2]string {
 		}
 	}
 	return out
-}
-
-// maskAll replaces every exact secret value in s with its masked form,
-// longest first so that a value containing another is masked whole.
-func maskAll(s string, vals []string) string {
-	if len(vals) == 0 {
-		return s
-	}
-	sorted := append([]string(nil), vals...)
-	sortLongestFirst(sorted)
-	for _, v := range sorted {
-		if v != "" {
-			s = strings.ReplaceAll(s, v, secrets.Mask(v))
-		}
-	}
-	return s
-}
-
-func sortLongestFirst(v []string) {
-	for i := 1; i < len(v); i++ {
-		for j := i; j > 0 && len(v[j]) > len(v[j-1]); j-- {
-			v[j], v[j-1] = v[j-1], v[j]
-		}
-	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -11,6 +12,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"github.com/hardline-dev/hardline/pkg/dockerfile"
+	"github.com/hardline-dev/hardline/pkg/secrets"
 	"github.com/hardline-dev/hardline/pkg/shellcmd"
 )
 
@@ -149,5 +151,32 @@ func TestHistoryRunMasksSecrets(t *testing.T) {
 	}
 	if ix := doc.History[1].Run.CommandIndex; len(ix["git"]) != 1 || len(ix["make"]) != 1 {
 		t.Errorf("command_index = %v", ix)
+	}
+}
+
+// TestHistoryMasksQuoteSplitSecrets: a value the shell splits with quotes
+// (found in the parsed argv, so no exact substring of the record) is
+// masked in created_by and in the run's script as well as in its argv.
+func TestHistoryMasksQuoteSplitSecrets(t *testing.T) {
+	const password, token = "Xk9vQ2mT7wLp4z", "ghp_" + "16C7e42F292c6912E7710c838347Ae178B4a"
+	doc := historyDoc(t,
+		"ADD rootfs.tar / # buildkit",
+		`RUN /bin/sh -c mysql -uroot -p"Xk9vQ2"mT7wLp4z -e "select 1" # buildkit`,
+		`RUN /bin/sh -c curl -H "Authorization: Bearer ghp_"16C7e42F292c6912E7710c838347Ae178B4a https://example.com/x # buildkit`,
+		"RUN /bin/sh -c mysql -uroot -pXk9vQ2\\\nmT7wLp4z -e 'select 1' # buildkit",
+	)
+	for i, v := range map[int]string{1: password, 2: token, 3: password} {
+		h := doc.History[i]
+		if h.Run == nil || len(h.Run.Commands) == 0 {
+			t.Fatalf("history[%d]: no commands", i)
+		}
+		for field, s := range map[string]string{"created_by": h.CreatedBy, "run.script": h.Run.Script} {
+			if strings.Contains(s, v[len(v)-8:]) {
+				t.Errorf("history[%d].%s holds the end of a secret value (%d characters)", i, field, len(v))
+			}
+			if !strings.Contains(s, secrets.Mask(v)) {
+				t.Errorf("history[%d].%s = %q, want the masked value %q in it", i, field, strings.ReplaceAll(s, v[len(v)-8:], "<secret>"), secrets.Mask(v))
+			}
+		}
 	}
 }

@@ -4,7 +4,6 @@
 package lint
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -379,29 +378,25 @@ func readLimited(path string) ([]byte, error) {
 	return data, nil
 }
 
-// redactKnown masks the exact secret values the facts builder found in this
-// Dockerfile wherever they occur in msg (a custom rule may print raw ENV
-// values or instruction text), then anything else the detector recognises.
-// Built-in rules only ever print masked values.
+// redactKnown masks the secret values the facts builder found in this
+// Dockerfile wherever msg spells them (a custom rule may print raw ENV
+// values or instruction text, quotes and all), then anything else the
+// detector recognises. Built-in rules only ever print masked values.
 func redactKnown(msg string, values []string) string {
-	for _, v := range values { // longest first
-		if strings.Contains(msg, v) {
-			msg = strings.ReplaceAll(msg, v, secrets.Mask(v))
-		}
-	}
-	return redact(msg)
+	return redact(secrets.MaskIn(msg, values))
 }
 
-// MaskSource returns src with every exact secret value replaced by its
-// masked form (src itself when there is none).
+// MaskSource returns src with every secret value replaced by its masked
+// form wherever src spells it (src itself when there is nothing to mask).
 func MaskSource(src []byte, values []string) []byte {
-	out := src
-	for _, v := range values { // longest first
-		if v != "" && bytes.Contains(out, []byte(v)) {
-			out = bytes.ReplaceAll(out, []byte(v), []byte(secrets.Mask(v)))
-		}
+	if len(values) == 0 {
+		return src
 	}
-	return out
+	out := secrets.MaskIn(string(src), values)
+	if out == string(src) {
+		return src
+	}
+	return []byte(out)
 }
 
 // Redact masks anything in msg that the secret detector recognises, and
