@@ -21,9 +21,9 @@ import (
 //
 // Values are masked longest first, so that a value inside a longer one is
 // masked with it; where two values overlap, both masks replace the text
-// they cover together. The line continuations of a spelling are kept
-// after its mask, so that text read by line (a Dockerfile's source for
-// snippets) keeps its line numbers.
+// they cover together. The line breaks a spelling spans (a private key's,
+// a line continuation's) are kept after its mask, so that text read by
+// line (a Dockerfile's source for snippets) keeps its line numbers.
 func MaskIn(text string, values []string) string { return maskIn(text, values, shellText) }
 
 // MaskInJSON is MaskIn for a JSON document as encoding/json writes it with
@@ -45,7 +45,9 @@ var (
 	shellText = spelling{sep: `(?:["']|\\\r?\n)*\\?`, sepChars: `"'\`}
 	jsonText  = spelling{json: true, sep: `(?:\\"|'|\\\\(?:\\r)?\\n)*(?:\\\\)?`, sepChars: `'\`}
 
-	continuation = regexp.MustCompile(`\\\r?\n`)
+	// lineBreak is a line break of the text, with the backslash of a line
+	// continuation.
+	lineBreak = regexp.MustCompile(`\\?\r?\n`)
 )
 
 // span is one spelling of value at text[start:end].
@@ -145,8 +147,8 @@ func (s spelling) replace(text string, spans []span) string {
 		from := max(sp.start, end)
 		b.WriteString(text[end:from])
 		b.WriteString(s.spell(Mask(sp.value)))
-		if !s.json && text[sp.start:sp.end] != sp.value {
-			for _, c := range continuation.FindAllString(text[from:sp.end], -1) {
+		if !s.json {
+			for _, c := range lineBreak.FindAllString(text[from:sp.end], -1) {
 				b.WriteString(c)
 			}
 		}

@@ -30,6 +30,11 @@ func TestMaskIn(t *testing.T) {
 		{"backslash before a quoted character", `-p"Xk9"\v"Q2"mT7wLp4z`, []string{v}, `-p"` + m},
 		{"line continuation", "RUN mysql -pXk9vQ2\\\nmT7wLp4z -e 1", []string{v}, "RUN mysql -p" + m + "\\\n -e 1"},
 		{"CRLF line continuation", "-pXk9v\"Q2\\\r\nmT7\"wLp4z", []string{v}, "-p" + m + "\\\r\n"},
+		// A value with line breaks of its own (a private key in a
+		// heredoc) keeps them after its mask: the lines after it keep
+		// their numbers.
+		{"multi-line value", "cat <<KEY\n-----BEGIN KEY-----\nAAAA\r\nBBBB\n-----END KEY-----\nKEY\nRUN true", []string{"-----BEGIN KEY-----\nAAAA\r\nBBBB\n-----END KEY-----"},
+			"cat <<KEY\n" + Mask("-----BEGIN KEY-----\nAAAA\r\nBBBB\n-----END KEY-----") + "\n\r\n\n\nKEY\nRUN true"},
 		{"token split after its prefix", `curl -H "Authorization: Bearer ghp_"16C7e42F292c6912E7710c838347Ae178B4a https://x`, []string{tok},
 			`curl -H "Authorization: Bearer ` + mt + ` https://x`},
 		{"twice, exact and split", v + ` x "Xk9vQ"2mT7wLp4z`, []string{v}, m + ` x "` + m},
