@@ -385,8 +385,12 @@ func (r *rule) findAnchored(text, lower string, hits []acHit, kwLen []int) [][]i
 			// the line break after that (which a match cannot reach).
 			hi = afterLines(text, q, hi, p.restNL)
 		}
-		if p.pre != nil && q > 0 && !p.pre.MatchString(text[q-1:fwdRunes(text, q, p.preRunes+1)]) {
-			continue
+		if p.pre != nil && q > 0 {
+			pre := text[q-1 : fwdRunes(text, q, p.preRunes+1)]
+			searched.Add(int64(len(pre)))
+			if !p.pre.MatchString(pre) {
+				continue
+			}
 		}
 		if p.factors != nil && !p.hasFactor(lower, q) {
 			continue
@@ -395,12 +399,14 @@ func (r *rule) findAnchored(text, lower string, hits []acHit, kwLen []int) [][]i
 		base := q
 		if q > 0 {
 			base = q - 1
+			searched.Add(int64(hi - base))
 			m = p.reCtx.FindStringSubmatchIndex(text[base:hi])
 		} else {
 			p.re0Once.Do(func() { p.re0, _ = regexp.Compile(p.re0Src) })
 			if p.re0 == nil {
 				continue
 			}
+			searched.Add(int64(hi - q))
 			m = p.re0.FindStringSubmatchIndex(text[q:hi])
 		}
 		if m == nil {

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -112,6 +113,11 @@ func (d *Detector) scan(text string) []candidate {
 	return cands
 }
 
+// searched counts the bytes a scan hands to regular expressions, so that
+// tests can check that the work grows linearly with the input without
+// timing it (TestPathologicalInputsStayLinear).
+var searched atomic.Int64
+
 // run finds rule r's matches given its keyword hits: by the custom
 // scanner, by anchored matching at the hits, or by searching windows
 // around them.
@@ -134,6 +140,7 @@ func (r *rule) run(text, lower string, hits []acHit, rs *ruleSet, cands []candid
 		return cands
 	}
 	for _, w := range r.windows(text, hits, rs.ac.lengths) {
+		searched.Add(int64(w[1] - w[0]))
 		for _, m := range r.re.FindAllStringSubmatchIndex(text[w[0]:w[1]], -1) {
 			for i := range m {
 				if m[i] >= 0 {
@@ -247,6 +254,7 @@ func allowed(lists []*allowlist, text, secret, match string, ms, me int) bool {
 		}
 		regexOK := false
 		for _, re := range a.regexes {
+			searched.Add(int64(len(target)))
 			if re.MatchString(target) {
 				regexOK = true
 				break
