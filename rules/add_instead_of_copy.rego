@@ -13,6 +13,12 @@
 #   references are reported by add-remote-without-checksum (HL1018).
 #   Sources that depend on an ARG without a value, and heredoc sources, are
 #   not judged. Every stage is checked.
+#
+#   Built images are not judged: the classic builder and buildah record a
+#   local source as a content hash (`ADD file:<sha256> in /`, as for the
+#   root filesystem tarball of most base images), so their history does not
+#   say whether ADD unpacked an archive or copied a plain file; and the
+#   choice between ADD and COPY is the Dockerfile's, judged there.
 # custom:
 #   id: HL1017
 #   name: add-instead-of-copy

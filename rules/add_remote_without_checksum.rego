@@ -15,6 +15,11 @@
 #   moved. Every stage is checked: builder stages fetch what gets compiled
 #   into the final image. URLs are shown without credentials or query
 #   strings.
+#
+#   Built images are not judged: BuildKit records `ADD <url> <dest>` in the
+#   history whether or not `--checksum` was given, and the classic builder
+#   and buildah record a hash of the downloaded content instead of the URL,
+#   so the history cannot tell a verified download from an unverified one.
 # custom:
 #   id: HL1018
 #   name: add-remote-without-checksum

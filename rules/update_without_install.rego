@@ -14,12 +14,18 @@
 #   command hardline does not classify), including across continuation
 #   lines with comments and in heredoc RUNs. Every stage is checked:
 #   builder stages install the toolchain that builds the shipped code.
+#
+#   In images, the RUN commands recorded in the history are judged the same
+#   way, as parsed commands (text that only mentions `apt-get update`, as in
+#   an `echo`, is not a use); the base image's entries are judged too, and
+#   `--ignore-base` leaves them out when the history is correlated with a
+#   Dockerfile.
 # custom:
 #   id: HL1016
 #   name: update-without-install
 #   severity: medium
 #   tags: [packages]
-#   inputs: [dockerfile]
+#   inputs: [dockerfile, image]
 #   controls:
 #     cis-docker-1.6.0: ["4.7"]
 #     nist-800-190: ["4.1.1"]
@@ -43,14 +49,44 @@
 package hardline.rules.update_without_install
 
 import data.hardline.lib.dockerfile as lib
+import data.hardline.lib.hardening as hd
 import data.hardline.lib.hygiene
+import data.hardline.lib.image as img
 
 index_managers := {"apt", "apk", "yum", "dnf", "microdnf", "tdnf", "zypper"}
 
+# Dockerfiles: the RUNs of every stage.
 deny contains r if {
 	some x in hygiene.all_runs
 	not x.stage.windows
-	run := x.instr.run
+	updates := alone_updates(x.instr.run)
+	r := {
+		"msg": sprintf("%s: %s runs alone in this RUN: its layer is cached, so a later install uses a stale package index", [stage_label(x.stage), updates_text(updates)]),
+		"location": x.instr.location,
+		"stage": x.stage.index,
+		"key": concat(",", sort(updates)),
+	}
+}
+
+# Images: the RUNs recorded in the history. The key is the Dockerfile
+# branch's, without the entry's index: a layer added below must not change
+# the fingerprints (findings otherwise alike are numbered in image order).
+deny contains r if {
+	not img.windows
+	some x in hd.history_runs
+	h := x.instr.history
+	updates := alone_updates(x.instr.run)
+	r := img.finding(
+		sprintf("%s runs alone in the RUN of history entry %d: its layer is cached, so an install in a later RUN can use a stale package index", [updates_text(updates), h]),
+		concat(",", sort(updates)),
+		-1, h, "",
+	)
+}
+
+# alone_updates(run): the package managers whose index the RUN refreshes
+# while it installs nothing and runs nothing that may install; undefined
+# when there is none.
+alone_updates(run) := updates if {
 	updates := {op.manager |
 		some op in lib.packages(run)
 		op.action == "update"
@@ -59,14 +95,9 @@ deny contains r if {
 	count(updates) > 0
 	not installs(run)
 	not opaque(run)
-	text := concat(", ", [update_text(m) | some m in sort(updates)])
-	r := {
-		"msg": sprintf("%s: %s runs alone in this RUN: its layer is cached, so a later install uses a stale package index", [stage_label(x.stage), text]),
-		"location": x.instr.location,
-		"stage": x.stage.index,
-		"key": concat(",", sort(updates)),
-	}
 }
+
+updates_text(updates) := concat(", ", [update_text(m) | some m in sort(updates)])
 
 update_text("apt") := "`apt-get update`"
 

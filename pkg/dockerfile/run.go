@@ -130,11 +130,7 @@ func (b *builder) run(ctx *instrCtx, in *Instruction, c *instructions.RunCommand
 		res = shellcmd.Parse(r.Script, lookup)
 	}
 	cf := NewCommandFacts(r.Script, res.Commands)
-	r.Commands, r.CommandIndex, r.Piped, r.URLs = cf.Commands, cf.CommandIndex, cf.Piped, cf.URLs
-	r.Packages = pkgops.FromCommands(r.Commands)
-	if r.Packages == nil {
-		r.Packages = []pkgops.Op{}
-	}
+	r.Commands, r.CommandIndex, r.Piped, r.URLs, r.Packages = cf.Commands, cf.CommandIndex, cf.Piped, cf.URLs, cf.Packages
 	r.Vars = res.Vars
 	r.ParseError = res.Error
 	if res.Error != "" && !ctx.trigger {
@@ -160,6 +156,7 @@ type CommandFacts struct {
 	CommandIndex map[string][]int
 	Piped        []int
 	URLs         []string
+	Packages     []pkgops.Op
 }
 
 // NewCommandFacts computes the CommandFacts of script, whose parsed
@@ -172,7 +169,16 @@ func NewCommandFacts(script string, cmds []shellcmd.Command) CommandFacts {
 		CommandIndex: commandIndex(c),
 		Piped:        piped(c),
 		URLs:         runURLs(script, c),
+		Packages:     packageOps(c),
 	}
+}
+
+// packageOps computes Run.Packages.
+func packageOps(cmds []shellcmd.Command) []pkgops.Op {
+	if ops := pkgops.FromCommands(cmds); ops != nil {
+		return ops
+	}
+	return []pkgops.Op{}
 }
 
 // normalizeCommands guarantees that argv arrays marshal as [] (rules must

@@ -6,6 +6,7 @@ package image
 
 import (
 	"github.com/hardline-dev/hardline/pkg/image/osrelease"
+	"github.com/hardline-dev/hardline/pkg/pkgops"
 	"github.com/hardline-dev/hardline/pkg/secrets"
 	"github.com/hardline-dev/hardline/pkg/shellcmd"
 )
@@ -14,7 +15,7 @@ import (
 // additive changes and the major number for anything that can break a rule.
 // docs/schema/image-input.v1.json is generated from these types
 // (go test ./pkg/image -run Schema -update).
-const SchemaVersion = "hardline.image/v1.3"
+const SchemaVersion = "hardline.image/v1.4"
 
 // Document is the Rego input (input.*) for one image.
 type Document struct {
@@ -204,6 +205,9 @@ type HistoryRun struct {
 	// URLs are the URLs (scheme://...) the script mentions, sorted and
 	// de-duplicated, computed as for a Dockerfile RUN.
 	URLs []string `json:"urls"`
+	// Packages are the package-manager operations among Commands, as a
+	// Dockerfile RUN's. Added in hardline.image/v1.4.
+	Packages []pkgops.Op `json:"packages"`
 	// ParseError is set when the script is not valid shell; the commands
 	// found before the error are still listed when possible.
 	ParseError string `json:"parse_error,omitempty"`

@@ -253,13 +253,14 @@ func newHistoryRun(script string, res shellcmd.Result) *HistoryRun {
 		CommandIndex: cf.CommandIndex,
 		Piped:        cf.Piped,
 		URLs:         cf.URLs,
+		Packages:     cf.Packages,
 		ParseError:   res.Error,
 	}
 }
 
 // mask replaces every secret value of vals in every text the facts carry
 // (however the script quotes it, see secrets.MaskIn), then derives
-// command_index and urls again from the masked commands.
+// command_index, urls and packages again from the masked commands.
 func (r *HistoryRun) mask(vals []string) {
 	if len(vals) == 0 {
 		return
@@ -288,7 +289,7 @@ func (r *HistoryRun) mask(vals []string) {
 		}
 	}
 	cf := dockerfile.NewCommandFacts(r.Script, r.Commands)
-	r.CommandIndex, r.URLs = cf.CommandIndex, cf.URLs
+	r.CommandIndex, r.URLs, r.Packages = cf.CommandIndex, cf.URLs, cf.Packages
 }
 
 // splitPairs reads the NAME=value pairs of an ENV/LABEL/ARG record. BuildKit

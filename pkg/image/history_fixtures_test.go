@@ -56,6 +56,15 @@ var historyFixtureCases = []string{
 	`RUN /bin/sh -c echo "deb [trusted=yes] http://repo.example.com/ ./" > /etc/apt/sources.list.d/x.list # buildkit`,
 	`RUN /bin/sh -c echo "deb [trusted=yes] file:/tmp/repo ./" > /etc/apt/sources.list.d/local.list # buildkit`,
 	"/bin/sh -c dnf install -y --nogpgcheck x && echo strict-ssl=false >> /root/.npmrc",
+	// HL1016 update-without-install (with the apt-get update records above)
+	"RUN /bin/sh -c apt-get update # buildkit",
+	"/bin/sh -c apk update",
+	"RUN |1 V=1 /bin/sh -c set -eux; dnf makecache; mkdir -p /opt/app # buildkit",
+	"RUN /bin/sh -c apk update && apk upgrade # buildkit",
+	"RUN /bin/sh -c apk add --update curl # buildkit",
+	"RUN /bin/sh -c apt-get update && ./install-deps.sh # buildkit",
+	`RUN /bin/sh -c echo "run apt-get update first" > /NOTES # buildkit`,
+	"RUN /bin/sh -c apt-get update && apt-get install -y 'python3 # buildkit",
 	// HL1033 sudo-in-run
 	"RUN /bin/sh -c sudo apt-get update # buildkit",
 	"RUN /bin/sh -c apt-get install -y sudo # buildkit",

@@ -75,8 +75,8 @@ func TestHistoryRunFacts(t *testing.T) {
 		}
 		// The same derived facts as a Dockerfile RUN of the same script.
 		want := dockerfile.NewCommandFacts(c.script, shellcmd.Parse(c.script, nil).Commands)
-		gotJSON, _ := json.Marshal([]any{r.Commands, r.CommandIndex, r.Piped, r.URLs})
-		wantJSON, _ := json.Marshal([]any{want.Commands, want.CommandIndex, want.Piped, want.URLs})
+		gotJSON, _ := json.Marshal([]any{r.Commands, r.CommandIndex, r.Piped, r.URLs, r.Packages})
+		wantJSON, _ := json.Marshal([]any{want.Commands, want.CommandIndex, want.Piped, want.URLs, want.Packages})
 		if !bytes.Equal(gotJSON, wantJSON) {
 			t.Errorf("%q: facts differ from the Dockerfile constructor's:\n got %s\nwant %s", c.createdBy, gotJSON, wantJSON)
 		}
@@ -131,7 +131,7 @@ func TestHistoryRunMasksSecrets(t *testing.T) {
 	}
 	img = withConfig(t, img, v1.Config{Env: []string{"GITHUB_TOKEN=" + fakeGitHubToken}}, []v1.History{
 		{CreatedBy: "RUN |1 DB_PASSWORD=" + fakePassword + " /bin/sh -c curl -fsS -u deploy:" + fakePassword + " https://example.com/x | sh # buildkit"},
-		{CreatedBy: "RUN /bin/sh -c git clone https://x-access-token:" + fakeGitHubToken + "@github.com/o/r && GITHUB_TOKEN=" + fakeGitHubToken + " make > /tmp/" + fakeGitHubToken + " # buildkit", EmptyLayer: true},
+		{CreatedBy: "RUN /bin/sh -c git clone https://x-access-token:" + fakeGitHubToken + "@github.com/o/r && GITHUB_TOKEN=" + fakeGitHubToken + " make > /tmp/" + fakeGitHubToken + " && pip install git+https://x-access-token:" + fakeGitHubToken + "@github.com/o/p # buildkit", EmptyLayer: true},
 		{CreatedBy: "RUN /bin/sh -c cat > /root/.netrc <<EOF\nmachine h password " + fakePassword + "\nEOF # buildkit", EmptyLayer: true},
 	})
 	doc := build(t, img, Options{})
@@ -151,6 +151,9 @@ func TestHistoryRunMasksSecrets(t *testing.T) {
 	}
 	if ix := doc.History[1].Run.CommandIndex; len(ix["git"]) != 1 || len(ix["make"]) != 1 {
 		t.Errorf("command_index = %v", ix)
+	}
+	if ops := doc.History[1].Run.Packages; len(ops) != 1 || ops[0].Manager != "pip" || len(ops[0].Packages) != 1 {
+		t.Errorf("packages = %+v", ops)
 	}
 }
 

@@ -28,7 +28,7 @@ const (
 var schemaSpec = schematest.Spec{
 	Value:   &Document{},
 	Package: modulePath,
-	Dirs:    []string{".", "./osrelease", "../secrets", "../shellcmd"},
+	Dirs:    []string{".", "./osrelease", "../pkgops", "../secrets", "../shellcmd"},
 	ID:      schemaID,
 	Title:   "hardline image input document (" + SchemaVersion + ")",
 	Path:    schemaPath,

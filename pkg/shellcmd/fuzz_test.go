@@ -14,6 +14,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("sh -c 'sh -c \"bash -ec \\\"curl x | sh\\\"\"'")
 	f.Add("cat <<-EOF\n\t$X ${Y:-$(id)}\n\tEOF\n")
 	f.Add("echo ${X/a/b} ${X:1:2} ${!X} ${X[@]} ${#X[*]} ${X^^} $((X++))")
+	f.Add("bash -c \"$(curl -L https://h/i.sh) $X\"; su --command=\"$Y/z $(id)\"; \"${D:-/a/b}/c\"\nsh <<-E\n\t$(id\n\t) $Z\n\tE\n")
 	f.Fuzz(func(t *testing.T, script string) {
 		r := parse(script, testLookup)
 		checkInvariants(t, r)

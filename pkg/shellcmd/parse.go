@@ -52,7 +52,7 @@ func Parse(script string, lookup func(name string) (string, bool)) (res Result) 
 
 func parse(script string, lookup func(name string) (string, bool)) Result {
 	w := newWalker(lookup)
-	w.script(script, 0, ctx{})
+	w.script(script, 0, ctx{}, nil)
 	return w.result()
 }
 
@@ -76,23 +76,31 @@ func fromArgv(argv []string, lookup func(name string) (string, bool)) Result {
 	if len(argv) == 0 {
 		return w.result()
 	}
-	cmd := w.newCommand(append([]string(nil), argv...), nil, nil, 1, ctx{})
+	cmd, _ := w.newCommand(append([]string(nil), argv...), nil, nil, nil, 1, ctx{})
 	if len(cmd.Wrappers) == 0 {
-		if script, ok := nestedScript(cmd.Name, cmd.Args); ok {
-			w.script(script, 0, ctx{})
+		if loc, ok := nestedScript(cmd.Name, cmd.Args); ok {
+			w.script(loc.text(cmd.Args), 0, ctx{}, nil)
 			return w.result()
 		}
 	}
-	w.emit(cmd, ctx{})
+	w.emit(cmd, wordSpans{}, ctx{})
 	return w.result()
 }
 
 // ctx is the execution context handed down the AST.
 type ctx struct {
-	cond     bool
-	pipe     *pipeSlot
-	wrappers []string   // from an enclosing `time` clause
-	redirs   []Redirect // from enclosing compound commands
+	cond       bool
+	pipe       *pipeSlot
+	wrappers   []string   // from an enclosing `time` clause
+	redirs     []Redirect // from enclosing compound commands
+	redirSpans [][]span   // nil or parallel to redirs: unevaluated text of here-documents
+}
+
+// wordSpans locates the unevaluated text in a command's words: argv is nil
+// or parallel to Command.Argv, redirs nil or parallel to Command.Redirects
+// (here-document bodies).
+type wordSpans struct {
+	argv, redirs [][]span
 }
 
 // pipeline ids are allocated when the first command of the pipeline is
@@ -127,6 +135,11 @@ type walker struct {
 	expanded int // bytes of variable values substituted so far
 	err      string
 	lastLine int // of the statement being walked, for errors
+	// outer marks the text of src that the enclosing script's expansions
+	// produce when src is a nested script (`bash -c "$(curl …)"`): that
+	// walk already ran their substitutions, and the shell parses their
+	// output, unknown here, as part of the nested script.
+	outer []span
 	// inexact is set while rendering a word when part of it could not be
 	// evaluated statically (unknown variable, command substitution, ...).
 	inexact bool
@@ -161,8 +174,9 @@ func (w *walker) setErr(line int, msg string) {
 }
 
 // script parses src and walks it; lineBase is added to the parser's line
-// numbers so nested scripts report lines of the outermost text.
-func (w *walker) script(src string, lineBase int, c ctx) {
+// numbers so nested scripts report lines of the outermost text. outer marks
+// the text of src an enclosing script's expansions produce (walker.outer).
+func (w *walker) script(src string, lineBase int, c ctx, outer []span) {
 	if d, line := bracketDepth(src); d > maxBracketDepth {
 		w.setErr(lineBase+line, "nesting too deep")
 		return
@@ -178,10 +192,10 @@ func (w *walker) script(src string, lineBase int, c ctx) {
 	if f == nil {
 		return
 	}
-	oldSrc, oldBase, oldLocal := w.src, w.lineBase, w.local
-	w.src, w.lineBase, w.local = src, lineBase, nil
+	oldSrc, oldBase, oldLocal, oldOuter := w.src, w.lineBase, w.local, w.outer
+	w.src, w.lineBase, w.local, w.outer = src, lineBase, nil, outer
 	w.stmts(f.Stmts, c)
-	w.src, w.lineBase, w.local = oldSrc, oldBase, oldLocal
+	w.src, w.lineBase, w.local, w.outer = oldSrc, oldBase, oldLocal, oldOuter
 }
 
 func errLine(err error) int {
@@ -296,7 +310,9 @@ func (w *walker) stmt(s *syntax.Stmt, c ctx) {
 		return
 	}
 	if len(s.Redirs) > 0 {
-		c.redirs = append(append([]Redirect(nil), c.redirs...), w.redirects(s.Redirs, c)...)
+		rs, sp := w.redirects(s.Redirs, c)
+		c.redirSpans = appendSpans(c.redirSpans, len(c.redirs), sp, len(rs))
+		c.redirs = append(append([]Redirect(nil), c.redirs...), rs...)
 	}
 	switch x := s.Cmd.(type) {
 	case *syntax.BinaryCmd:
@@ -365,7 +381,8 @@ func (w *walker) stmt(s *syntax.Stmt, c ctx) {
 			w.arithm(e, c)
 			args = append(args, w.srcText(e))
 		}
-		w.emit(w.newCommand(args, nil, c.redirs, w.line(x.Pos()), c), c)
+		cmd, _ := w.newCommand(args, nil, nil, c.redirs, w.line(x.Pos()), c)
+		w.emit(cmd, wordSpans{}, c)
 	case *syntax.TimeClause:
 		inner := c
 		inner.wrappers = append(append([]string(nil), c.wrappers...), "time")
@@ -439,10 +456,11 @@ func (w *walker) call(x *syntax.CallExpr, redirs []*syntax.Redirect, c ctx) {
 		sets = append(sets, pending{a.Name.Value, val, !w.inexact && a.Index == nil && a.Array == nil})
 	}
 	argv := make([]string, 0, len(x.Args))
+	var argvSpans [][]span
 	for _, word := range x.Args {
-		argv = w.appendFields(argv, word, c)
+		argv, argvSpans = w.appendFields(argv, argvSpans, word, c)
 	}
-	rs := w.redirects(redirs, c)
+	rs, rsSpans := w.redirects(redirs, c)
 	if len(x.Args) == 0 {
 		// A bare assignment sets shell variables for the rest of the script.
 		for _, p := range sets {
@@ -456,10 +474,30 @@ func (w *walker) call(x *syntax.CallExpr, redirs []*syntax.Redirect, c ctx) {
 	}
 	line := w.line(x.Pos())
 	if len(c.redirs) > 0 {
+		rsSpans = appendSpans(c.redirSpans, len(c.redirs), rsSpans, len(rs))
 		rs = append(append([]Redirect(nil), c.redirs...), rs...)
 	}
-	cmd := w.newCommand(argv, assigns, rs, line, c)
-	w.emit(cmd, c)
+	cmd, inherited := w.newCommand(argv, argvSpans, assigns, rs, line, c)
+	if inherited {
+		// The program is text an enclosing script's substitution or
+		// variable produces: the shell parses that output as code of this
+		// script, so neither the command nor its name is known.
+		return
+	}
+	w.emit(cmd, wordSpans{argv: argvSpans, redirs: rsSpans}, c)
+}
+
+// appendSpans returns the spans parallel to the concatenation of a list of
+// n items with spans a and one of m items with spans b (nil when neither
+// has any).
+func appendSpans(a [][]span, n int, b [][]span, m int) [][]span {
+	if a == nil && b == nil {
+		return nil
+	}
+	out := make([][]span, n+m)
+	copy(out, a)
+	copy(out[n:], b)
+	return out
 }
 
 func (w *walker) assignValue(a *syntax.Assign, c ctx) string {
@@ -498,7 +536,7 @@ func (w *walker) decl(x *syntax.DeclClause, c ctx) {
 		w.inexact = false
 		switch {
 		case a.Name == nil && a.Value != nil:
-			argv = w.appendFields(argv, a.Value, c)
+			argv, _ = w.appendFields(argv, nil, a.Value, c)
 		case a.Name != nil && a.Naked:
 			argv = append(argv, a.Name.Value)
 		case a.Name != nil:
@@ -507,15 +545,18 @@ func (w *walker) decl(x *syntax.DeclClause, c ctx) {
 			w.setLocal(a.Name.Value, val, !w.inexact && !c.cond && a.Index == nil && a.Array == nil)
 		}
 	}
-	cmd := w.newCommand(argv, nil, c.redirs, w.line(x.Pos()), c)
-	w.emit(cmd, c)
+	cmd, _ := w.newCommand(argv, nil, nil, c.redirs, w.line(x.Pos()), c)
+	w.emit(cmd, wordSpans{}, c)
 }
 
-func (w *walker) redirects(redirs []*syntax.Redirect, c ctx) []Redirect {
+// redirects renders a command's redirections, with the spans of their
+// here-document bodies (nil or parallel to the result).
+func (w *walker) redirects(redirs []*syntax.Redirect, c ctx) ([]Redirect, [][]span) {
 	if len(redirs) == 0 {
-		return nil
+		return nil, nil
 	}
 	out := make([]Redirect, 0, len(redirs))
+	var spans [][]span
 	for _, r := range redirs {
 		if r == nil {
 			continue
@@ -529,18 +570,30 @@ func (w *walker) redirects(redirs []*syntax.Redirect, c ctx) []Redirect {
 			rd.Target = w.literal(r.Word, c)
 		}
 		if r.Hdoc != nil {
-			rd.Heredoc = w.heredoc(r, c)
+			var sp []span
+			rd.Heredoc, sp = w.heredoc(r, c)
+			if sp != nil && spans == nil {
+				spans = make([][]span, len(redirs))
+			}
+			if sp != nil {
+				spans[len(out)] = sp
+			}
 		}
 		out = append(out, rd)
 	}
-	return out
+	if spans != nil {
+		spans = spans[:len(out)]
+	}
+	return out, spans
 }
 
-// heredoc renders a here-document body. With a quoted delimiter the body is
-// literal; the parser then hands it over as one literal part.
-func (w *walker) heredoc(r *syntax.Redirect, c ctx) string {
+// heredoc renders a here-document body, with the spans of its unevaluated
+// text. With a quoted delimiter the body is literal; the parser then hands it
+// over as one literal part.
+func (w *walker) heredoc(r *syntax.Redirect, c ctx) (string, []span) {
 	quoted := r.Word != nil && wordQuoted(r.Word)
 	var b strings.Builder
+	var spans []span
 	for _, part := range r.Hdoc.Parts {
 		if l, ok := part.(*syntax.Lit); ok {
 			if quoted {
@@ -552,21 +605,49 @@ func (w *walker) heredoc(r *syntax.Redirect, c ctx) string {
 		}
 		fb := fieldBuilder{}
 		w.part(part, true, false, &fb, c)
-		b.WriteString(fb.join())
+		text, sp := fb.joinSpans()
+		for _, s := range sp {
+			spans = append(spans, span{s.start + b.Len(), s.end + b.Len(), s.inherited})
+		}
+		b.WriteString(text)
 	}
 	if r.Op == syntax.DashHdoc {
 		// The parser keeps the tabs that <<- tells the shell to strip.
-		return stripLeadingTabs(b.String())
+		return stripLeadingTabs(b.String(), spans)
 	}
-	return b.String()
+	return b.String(), spans
 }
 
-func stripLeadingTabs(s string) string {
-	lines := strings.SplitAfter(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimLeft(l, "\t")
+// stripLeadingTabs removes the tabs that start each line of s and moves the
+// spans of s with the text.
+func stripLeadingTabs(s string, spans []span) (string, []span) {
+	var b strings.Builder
+	b.Grow(len(s))
+	var cutBefore []int // bytes removed before offset i, when there are spans to move
+	if len(spans) > 0 {
+		cutBefore = make([]int, len(s)+1)
 	}
-	return strings.Join(lines, "")
+	lineStart, cut := true, 0
+	for i := 0; i < len(s); i++ {
+		if cutBefore != nil {
+			cutBefore[i] = cut
+		}
+		if lineStart && s[i] == '\t' {
+			cut++
+			continue
+		}
+		lineStart = s[i] == '\n'
+		b.WriteByte(s[i])
+	}
+	if cutBefore == nil {
+		return b.String(), nil
+	}
+	cutBefore[len(s)] = cut
+	out := make([]span, len(spans))
+	for k, sp := range spans {
+		out[k] = span{sp.start - cutBefore[sp.start], sp.end - cutBefore[sp.end], sp.inherited}
+	}
+	return b.String(), out
 }
 
 func wordQuoted(word *syntax.Word) bool {
@@ -686,7 +767,9 @@ func isName(s string) bool {
 }
 
 // newCommand builds a Command from expanded argv, stripping wrappers.
-func (w *walker) newCommand(argv []string, assigns map[string]string, redirs []Redirect, line int, c ctx) Command {
+// argvSpans is nil or parallel to argv; inherited reports that the program's
+// name is text an enclosing script's expansion produces (programName).
+func (w *walker) newCommand(argv []string, argvSpans [][]span, assigns map[string]string, redirs []Redirect, line int, c ctx) (cmd Command, inherited bool) {
 	start, wrappers, extra := unwrap(argv)
 	if len(extra) > 0 {
 		if assigns == nil {
@@ -703,21 +786,56 @@ func (w *walker) newCommand(argv []string, assigns map[string]string, redirs []R
 	if len(args) == 0 {
 		args = []string{}
 	}
+	name, inherited := programName(argv[start], fieldSpans(argvSpans, start))
 	return Command{
 		Argv:        argv,
-		Name:        baseName(argv[start]),
+		Name:        name,
 		Args:        args,
 		Wrappers:    wrappers,
 		Assigns:     assigns,
 		Redirects:   redirs,
 		Line:        line,
 		Conditional: c.cond,
+	}, inherited
+}
+
+// programName is the base name of a program word, as baseName, except that
+// slashes inside unevaluated text (`"$(curl -L https://h/i.sh)"`,
+// `${X:-/usr/bin/python}`) do not separate it: the shell replaces that text
+// before looking the program up. inherited reports that the name is all text
+// an enclosing script's expansion produces (walker.outer).
+func programName(word string, sp []span) (name string, inherited bool) {
+	if len(sp) == 0 {
+		return baseName(word), false
 	}
+	name = word
+	for i := len(word); ; {
+		j := strings.LastIndexByte(word[:i], '/')
+		if j < 0 {
+			break
+		}
+		if k := spanAt(sp, j); k >= 0 {
+			i = sp[k].start
+			continue
+		}
+		if j < len(word)-1 {
+			name = word[j+1:]
+		}
+		break
+	}
+	from := len(word) - len(name)
+	for _, s := range sp {
+		if s.inherited && s.start <= from && s.end >= len(word) {
+			return name, true
+		}
+	}
+	return name, false
 }
 
 // emit appends cmd with its pipeline slot, then the commands of the script
-// it runs when it is a shell invocation.
-func (w *walker) emit(cmd Command, c ctx) {
+// it runs when it is a shell invocation. sp locates the unevaluated text of
+// cmd's words and here-documents, which the nested script inherits.
+func (w *walker) emit(cmd Command, sp wordSpans, c ctx) {
 	if c.pipe != nil {
 		if c.pipe.p.id < 0 {
 			c.pipe.p.id = w.nextPipe
@@ -729,11 +847,19 @@ func (w *walker) emit(cmd Command, c ctx) {
 		w.nextPipe++
 	}
 	w.cmds = append(w.cmds, cmd)
-	script, ok := nestedScript(cmd.Name, cmd.Args)
+	var script string
+	var outer []span
+	loc, ok := nestedScript(cmd.Name, cmd.Args)
 	base := cmd.Line - 1
-	if !ok {
+	if ok {
+		script = loc.text(cmd.Args)
+		// Args are the end of Argv.
+		outer = loc.spans(cmd.Args, sp.argv[min(len(sp.argv), len(cmd.Argv)-len(cmd.Args)):])
+	} else {
 		// `sh <<EOF` runs the here-document; its body starts on the next line.
-		script, ok = stdinScript(cmd)
+		var r int
+		script, r, ok = stdinScript(cmd)
+		outer = fieldSpans(sp.redirs, r)
 		base = cmd.Line
 	}
 	if !ok || w.shells >= maxShellDepth {
@@ -745,32 +871,32 @@ func (w *walker) emit(cmd Command, c ctx) {
 	}
 	w.nested++
 	w.shells++
-	w.script(script, max(base, 0), ctx{cond: c.cond})
+	w.script(script, max(base, 0), ctx{cond: c.cond}, outer)
 	w.shells--
 }
 
 // stdinScript returns the here-document a shell reads its script from when
-// it is given no script operand.
-func stdinScript(cmd Command) (string, bool) {
+// it is given no script operand, and the index of its redirection.
+func stdinScript(cmd Command) (string, int, bool) {
 	if !shells[cmd.Name] {
-		return "", false
+		return "", -1, false
 	}
 	for _, a := range cmd.Args {
 		if a == "--" {
 			break
 		}
 		if !strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "+") {
-			return "", false // a script file
+			return "", -1, false // a script file
 		}
 	}
 	for i := len(cmd.Redirects) - 1; i >= 0; i-- {
 		r := cmd.Redirects[i]
 		switch r.Op {
 		case "<<", "<<-", "0<<", "0<<-":
-			return r.Heredoc, true
+			return r.Heredoc, i, true
 		case "<", "0<", "<<<", "0<<<":
-			return "", false // the last stdin redirect wins
+			return "", -1, false // the last stdin redirect wins
 		}
 	}
-	return "", false
+	return "", -1, false
 }

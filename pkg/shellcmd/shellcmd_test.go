@@ -384,6 +384,84 @@ var parseCases = []parseCase{
 			"L1 P1:0/1 apk add curl git",
 		},
 	},
+	// The enclosing shell substitutes `$(curl …)` and the nested shell
+	// parses curl's output as its script: unknown code, not a command
+	// named after the substitution's text, and curl runs once.
+	{
+		name:   "shell running a command substitution's output",
+		script: `BLACKFIRE_INSTALL_METHOD=raw bash -c "$(curl -L https://installer.blackfire.io/installer.sh)"`,
+		want: []string{
+			"L1 P0:0/1 curl -L https://installer.blackfire.io/installer.sh",
+			`L1 P1:0/1 bash -c "$(curl -L https://installer.blackfire.io/installer.sh)" {BLACKFIRE_INSTALL_METHOD=raw}`,
+		},
+	},
+	{
+		name:   "eval of a command substitution's output",
+		script: "eval \"$(ssh-agent -s)\"; sh -c \"`wget -qO- https://h/x.sh`\" -- --yes",
+		want: []string{
+			"L1 P0:0/1 ssh-agent -s",
+			`L1 P1:0/1 eval "$(ssh-agent -s)"`,
+			"L1 P2:0/1 wget -qO- https://h/x.sh",
+			"L1 P3:0/1 sh -c \"`wget -qO- https://h/x.sh`\" -- --yes",
+		},
+	},
+	{
+		name:   "substitution in a nested script's arguments runs once",
+		script: `sh -c "echo $(id -u) && apt-get install -y x"`,
+		want: []string{
+			"L1 P0:0/1 id -u",
+			`L1 P1:0/1 sh -c "echo $(id -u) && apt-get install -y x"`,
+			`L1 P2:0/1 echo "$(id -u)"`,
+			"L1 P3:0/1 ? apt-get install -y x",
+		},
+	},
+	{
+		name:   "unknown variable as a nested script",
+		script: `sh -c "$UNSET_CMD" && su app -c "${UNSET_DIR}/install.sh --yes"`,
+		want: []string{
+			"L1 P0:0/1 sh -c ${UNSET_CMD}",
+			`L1 P1:0/1 ? su app -c "${UNSET_DIR}/install.sh --yes"`,
+			"L1 P2:0/1 ? install.sh --yes",
+		},
+		vars: []string{"UNSET_CMD", "UNSET_DIR"},
+	},
+	// Single quotes hand `$(…)` to the nested shell: it substitutes and
+	// runs the output as one command, whose program is not known.
+	{
+		name:   "nested shell substituting itself",
+		script: `sh -c '$(curl -L https://h/i.sh) --yes'`,
+		want: []string{
+			`L1 P0:0/1 sh -c "$(curl -L https://h/i.sh) --yes"`,
+			"L1 P1:0/1 curl -L https://h/i.sh",
+			"L1 P2:0/1 $(curl -L https://h/i.sh) --yes",
+		},
+	},
+	{
+		name:   "here-document script with a substitution",
+		script: "bash <<EOF\n$(curl -fsSL https://h/x.sh)\napt-get update\nEOF\nbash <<-EOF\n\t$(curl -fsSL https://h/y.sh\n\t)\n\tapk update\n\tEOF",
+		want: []string{
+			"L2 P0:0/1 curl -fsSL https://h/x.sh",
+			`L1 P1:0/1 bash << EOF<<"$(curl -fsSL https://h/x.sh)\napt-get update\n">>`,
+			"L3 P2:0/1 apt-get update",
+			"L6 P3:0/1 curl -fsSL https://h/y.sh",
+			`L5 P4:0/1 bash <<- EOF<<"$(curl -fsSL https://h/y.sh\n)\napk update\n">>`,
+			"L8 P5:0/1 apk update",
+		},
+	},
+	// A slash inside unevaluated text separates no directory.
+	{
+		name:   "program from a substitution or an unknown variable",
+		script: `"$(curl -L https://h/installer.sh)"; ${PY:-/usr/bin/python3} -m pip install x; $(dirname $0)/run.sh; ${JAVA_HOME}/bin/java -version`,
+		want: []string{
+			"L1 P0:0/1 curl -L https://h/installer.sh",
+			"L1 P1:0/1 $(curl -L https://h/installer.sh)",
+			"L1 P2:0/1 ${PY:-/usr/bin/python3} -m pip install x",
+			"L1 P3:0/1 dirname $0",
+			"L1 P4:0/1 run.sh",
+			"L1 P5:0/1 java -version",
+		},
+		vars: []string{"JAVA_HOME", "PY"},
+	},
 	{
 		name:   "compound redirect is inherited",
 		script: "{ echo a; echo b; } > /etc/x",
@@ -637,7 +715,7 @@ func checkInvariants(t testing.TB, r Result) {
 		if len(c.Args) >= len(c.Argv) || !reflect.DeepEqual(c.Args, c.Argv[len(c.Argv)-len(c.Args):]) {
 			t.Fatalf("command %d: args %q not a suffix of argv %q", i, c.Args, c.Argv)
 		}
-		if prog := c.Argv[len(c.Argv)-len(c.Args)-1]; baseName(prog) != c.Name {
+		if prog := c.Argv[len(c.Argv)-len(c.Args)-1]; c.Name != prog && !strings.HasSuffix(prog, "/"+c.Name) {
 			t.Fatalf("command %d: name %q does not match program %q", i, c.Name, prog)
 		}
 		if c.PipeLen < 1 || c.PipePos < 0 || c.PipePos >= c.PipeLen || c.Pipeline < 0 {

@@ -6,6 +6,12 @@ package shellcmd
 // Command is one simple command found in a script, in execution order
 // (left to right, outer to inner; the bodies of functions, subshells,
 // if/for/while blocks and command substitutions are all included).
+//
+// The script of `sh -c SCRIPT`, `eval` or `sh <<EOF` is parsed as the
+// enclosing shell hands it over. Where SCRIPT holds the output of an
+// expansion the enclosing shell made (`bash -c "$(curl …)"`, `eval
+// "$VARS"` with VARS unknown), that output is code nobody can see: its
+// substitutions are not listed twice, and no command is made up from it.
 type Command struct {
 	// Argv are the command's words. Words that are fully literal are given
 	// as-is (quotes removed). Parameter expansions whose value is known from
@@ -13,7 +19,9 @@ type Command struct {
 	// in their ${NAME} form so that rules can still see them.
 	Argv []string `json:"argv"`
 	// Name is the base name of the program actually run: Argv[0] with any
-	// directory removed, after stripping transparent wrappers (sudo, env,
+	// directory removed (slashes inside an expansion left unevaluated, as
+	// in "$(curl -L https://h/i.sh)" or "${PY:-/usr/bin/python3}", are not
+	// directories), after stripping transparent wrappers (sudo, env,
 	// nice, nohup, exec, command, time, timeout, stdbuf, xargs, gosu,
 	// su-exec, busybox; su -c is not unwrapped but its script is parsed).
 	Name string `json:"name"`

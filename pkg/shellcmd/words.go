@@ -7,17 +7,52 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
+// span marks bytes of a rendered word (or here-document) that are not its
+// value but the source text of an expansion left unevaluated: `$(curl …)`,
+// `<(…)`, `$((…))`, an unknown `${X}`. The shell replaces that text at run
+// time, so a slash inside it is no path separator, and when the word is the
+// script of a nested `sh -c` the text is not code the author wrote there.
+// inherited marks text that an enclosing script's expansion produces (see
+// walker.outer).
+type span struct {
+	start, end int
+	inherited  bool
+}
+
+// spanAt returns the index of the span containing byte i, or -1.
+func spanAt(sp []span, i int) int {
+	for k, s := range sp {
+		if i >= s.start && i < s.end {
+			return k
+		}
+	}
+	return -1
+}
+
 // fieldBuilder accumulates the fields a word expands to. have records that
-// the current field exists even if empty, as for `""`.
+// the current field exists even if empty, as for `""`. spans, when not nil,
+// runs parallel to fields (nil entries for fields without unevaluated text);
+// it is allocated only once a field has some.
 type fieldBuilder struct {
-	fields []string
-	cur    strings.Builder
-	have   bool
+	fields   []string
+	spans    [][]span
+	cur      strings.Builder
+	curSpans []span
+	have     bool
 }
 
 func (fb *fieldBuilder) add(s string) {
 	fb.cur.WriteString(s)
 	fb.have = true
+}
+
+// addUnevaluated adds the source text of an expansion left unevaluated.
+func (fb *fieldBuilder) addUnevaluated(s string, inherited bool) {
+	if s != "" {
+		n := fb.cur.Len()
+		fb.curSpans = append(fb.curSpans, span{n, n + len(s), inherited})
+	}
+	fb.add(s)
 }
 
 // addSplit adds the unquoted expansion of a known variable, which the shell
@@ -44,45 +79,84 @@ func (fb *fieldBuilder) addSplit(s string) {
 }
 
 func (fb *fieldBuilder) flush() {
+	if fb.curSpans != nil || fb.spans != nil {
+		for len(fb.spans) < len(fb.fields) {
+			fb.spans = append(fb.spans, nil)
+		}
+		fb.spans = append(fb.spans, fb.curSpans)
+		fb.curSpans = nil
+	}
 	fb.fields = append(fb.fields, fb.cur.String())
 	fb.cur.Reset()
 	fb.have = false
 }
 
 func (fb *fieldBuilder) join() string {
+	s, _ := fb.joinSpans()
+	return s
+}
+
+// joinSpans is join with the spans of the joined text.
+func (fb *fieldBuilder) joinSpans() (string, []span) {
 	if fb.have || len(fb.fields) == 0 {
 		fb.flush()
 	}
 	if len(fb.fields) == 1 {
-		return fb.fields[0]
+		return fb.fields[0], fieldSpans(fb.spans, 0)
 	}
-	return strings.Join(fb.fields, " ")
+	return strings.Join(fb.fields, " "), joinedSpans(fb.fields, fb.spans, 0, len(fb.fields))
+}
+
+// fieldSpans returns the spans of field i (nil when it has none).
+func fieldSpans(spans [][]span, i int) []span {
+	if i >= 0 && i < len(spans) {
+		return spans[i]
+	}
+	return nil
+}
+
+// joinedSpans returns the spans of strings.Join(fields[from:to], " ").
+func joinedSpans(fields []string, spans [][]span, from, to int) []span {
+	var out []span
+	off := 0
+	for i := from; i < to; i++ {
+		for _, s := range fieldSpans(spans, i) {
+			out = append(out, span{s.start + off, s.end + off, s.inherited})
+		}
+		off += len(fields[i]) + 1
+	}
+	return out
 }
 
 func isIFS(b byte) bool { return b == ' ' || b == '\t' || b == '\n' }
 
 // fields expands an argument word into zero or more fields.
 func (w *walker) fields(word *syntax.Word, c ctx) []string {
-	return w.appendFields(nil, word, c)
+	f, _ := w.appendFields(nil, nil, word, c)
+	return f
 }
 
 // appendFields appends the fields of word to dst, saving the per-word
-// slice in the hot path of building argv.
-func (w *walker) appendFields(dst []string, word *syntax.Word, c ctx) []string {
+// slice in the hot path of building argv. dstSpans is nil or parallel to
+// dst, and so is the spans result.
+func (w *walker) appendFields(dst []string, dstSpans [][]span, word *syntax.Word, c ctx) ([]string, [][]span) {
 	if word == nil {
-		return dst
+		return dst, dstSpans
 	}
 	if len(word.Parts) == 1 {
 		if l, ok := word.Parts[0].(*syntax.Lit); ok {
-			return append(dst, unescapeUnquoted(l.Value))
+			if dstSpans != nil {
+				dstSpans = append(dstSpans, nil)
+			}
+			return append(dst, unescapeUnquoted(l.Value)), dstSpans
 		}
 	}
-	fb := fieldBuilder{fields: dst}
+	fb := fieldBuilder{fields: dst, spans: dstSpans}
 	w.parts(word.Parts, false, true, &fb, c)
 	if fb.have {
 		fb.flush()
 	}
-	return fb.fields
+	return fb.fields, fb.spans
 }
 
 // literal expands a word where no field splitting happens (assignment
@@ -109,6 +183,9 @@ func (w *walker) part(p syntax.WordPart, quoted, split bool, fb *fieldBuilder, c
 		return
 	}
 	defer w.leave()
+	if w.inheritedPart(p, fb) {
+		return
+	}
 	switch x := p.(type) {
 	case *syntax.Lit:
 		if quoted {
@@ -132,25 +209,47 @@ func (w *walker) part(p syntax.WordPart, quoted, split bool, fb *fieldBuilder, c
 	case *syntax.CmdSubst:
 		w.inexact = true
 		w.stmts(x.Stmts, ctx{cond: c.cond})
-		fb.add(w.srcText(x))
+		fb.addUnevaluated(w.srcText(x), false)
 	case *syntax.ProcSubst:
 		w.inexact = true
 		w.stmts(x.Stmts, ctx{cond: c.cond})
-		fb.add(w.srcText(x))
+		fb.addUnevaluated(w.srcText(x), false)
 	case *syntax.ArithmExp:
 		w.inexact = true
 		w.arithm(x.X, c)
-		fb.add(w.srcText(x))
+		fb.addUnevaluated(w.srcText(x), false)
 	default:
 		// Extended globs and anything newer: keep the source text.
 		fb.add(w.srcText(p))
 	}
 }
 
+// inheritedPart renders a part of a nested script that starts in text the
+// enclosing script's expansions produce (walker.outer) and reports whether
+// it did: such a substitution was run by the enclosing walk already, and
+// the value of such an expansion is only known at run time, so the part is
+// kept as written.
+func (w *walker) inheritedPart(p syntax.WordPart, fb *fieldBuilder) bool {
+	if len(w.outer) == 0 {
+		return false
+	}
+	switch p.(type) {
+	case *syntax.CmdSubst, *syntax.ProcSubst, *syntax.ArithmExp, *syntax.ParamExp:
+	default:
+		return false
+	}
+	if spanAt(w.outer, int(p.Pos().Offset())) < 0 {
+		return false
+	}
+	w.inexact = true
+	fb.addUnevaluated(w.srcText(p), true)
+	return true
+}
+
 func (w *walker) param(pe *syntax.ParamExp, split bool, fb *fieldBuilder, c ctx) {
 	if pe.Param == nil {
 		w.inexact = true
-		fb.add(w.srcText(pe))
+		fb.addUnevaluated(w.srcText(pe), false)
 		return
 	}
 	name := pe.Param.Value
@@ -169,7 +268,7 @@ func (w *walker) param(pe *syntax.ParamExp, split bool, fb *fieldBuilder, c ctx)
 	if pe.Exp == nil {
 		if !known {
 			w.inexact = true
-			fb.add("${" + name + "}")
+			fb.addUnevaluated("${"+name+"}", false)
 			return
 		}
 		w.addValue(val, split, fb)
@@ -188,7 +287,7 @@ func (w *walker) param(pe *syntax.ParamExp, split bool, fb *fieldBuilder, c ctx)
 	arg := w.literal(pe.Exp.Word, c)
 	if !known {
 		w.inexact = true
-		fb.add("${" + name + op.String() + arg + "}")
+		fb.addUnevaluated("${"+name+op.String()+arg+"}", false)
 		return
 	}
 	switch op {
@@ -234,7 +333,7 @@ func (w *walker) opaqueParam(pe *syntax.ParamExp, split bool, fb *fieldBuilder, 
 		}
 	}
 	w.inexact = true
-	fb.add(w.srcText(pe))
+	fb.addUnevaluated(w.srcText(pe), false)
 }
 
 // paramSubwords walks the words nested in a parameter expansion for their

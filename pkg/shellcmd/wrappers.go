@@ -138,35 +138,58 @@ func unwrap(argv []string) (start int, wrappers []string, assigns [][2]string) {
 
 var shells = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true, "zsh": true, "ksh": true, "mksh": true}
 
-// nestedScript returns the script run by `sh -c SCRIPT` (any option
+// scriptLoc locates the script a command runs among its arguments: the
+// arguments from..to-1 joined by spaces, less cut leading bytes.
+type scriptLoc struct{ from, to, cut int }
+
+func (l scriptLoc) text(args []string) string {
+	if l.to == l.from+1 {
+		return args[l.from][l.cut:]
+	}
+	return strings.Join(args[l.from:l.to], " ")[l.cut:]
+}
+
+// spans returns the spans of text(args), given the spans of args (nil or
+// parallel to args).
+func (l scriptLoc) spans(args []string, argSpans [][]span) []span {
+	var out []span
+	for _, s := range joinedSpans(args, argSpans, l.from, l.to) {
+		if s.end > l.cut {
+			out = append(out, span{max(s.start-l.cut, 0), s.end - l.cut, s.inherited})
+		}
+	}
+	return out
+}
+
+// nestedScript locates the script run by `sh -c SCRIPT` (any option
 // cluster containing c, as in -ec or -euxc), `su ... -c SCRIPT` or
 // `eval ARGS`.
-func nestedScript(name string, args []string) (string, bool) {
+func nestedScript(name string, args []string) (scriptLoc, bool) {
 	if name == "eval" {
-		return strings.Join(args, " "), len(args) > 0
+		return scriptLoc{0, len(args), 0}, len(args) > 0
 	}
 	if name == "su" || name == "runuser" {
 		for i, a := range args {
 			switch {
 			case (a == "-c" || a == "--command") && i+1 < len(args):
-				return args[i+1], true
+				return scriptLoc{i + 1, i + 2, 0}, true
 			case strings.HasPrefix(a, "--command="):
-				return a[len("--command="):], true
+				return scriptLoc{i, i + 1, len("--command=")}, true
 			}
 		}
-		return "", false
+		return scriptLoc{}, false
 	}
 	if !shells[name] {
-		return "", false
+		return scriptLoc{}, false
 	}
 	hasC := false
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" || a == "-" {
 			if hasC && i+1 < len(args) {
-				return args[i+1], true
+				return scriptLoc{i + 1, i + 2, 0}, true
 			}
-			return "", false
+			return scriptLoc{}, false
 		}
 		if strings.HasPrefix(a, "--") {
 			if a == "--rcfile" || a == "--init-file" {
@@ -186,9 +209,9 @@ func nestedScript(name string, args []string) (string, bool) {
 			continue
 		}
 		if hasC {
-			return a, true
+			return scriptLoc{i, i + 1, 0}, true
 		}
-		return "", false
+		return scriptLoc{}, false
 	}
-	return "", false
+	return scriptLoc{}, false
 }

@@ -259,7 +259,7 @@ debian_os := {
 }
 
 base_doc := {
-	"schema_version": "hardline.image/v1.3",
+	"schema_version": "hardline.image/v1.4",
 	"kind": "image",
 	"image": {
 		"ref": "example.com/team/app:1.0",

@@ -24,6 +24,7 @@ import data.hardline.rules.ssh_server_in_image
 import data.hardline.rules.sudo_in_run
 import data.hardline.rules.sudo_installed
 import data.hardline.rules.unverified_remote_script
+import data.hardline.rules.update_without_install
 import data.hardline.rules.verification_disabled
 import data.hardline.rules.world_writable_paths
 import data.hardline.rules.writable_account_files
@@ -52,6 +53,7 @@ image_sink := ix.image_doc(object.union_n([
 		ix.hist(9, "EXPOSE", "EXPOSE map[22/tcp:{} 80/tcp:{}]", -1),
 		ix.hist(10, "USER", "USER app", -1),
 		ix.hist(11, "CMD", "CMD [\"gunicorn\", \"app:app\"]", -1),
+		ix.run_hist(12, "/bin/sh -c apk update", 6),
 	]),
 	{
 		"image": {"format": "docker"},
@@ -119,6 +121,7 @@ results(doc) := union({
 	{["sudo_in_run", f] | some f in sudo_in_run.deny with input as doc},
 	{["ssh_server_in_image", f] | some f in ssh_server_in_image.deny with input as doc},
 	{["privileged_port_exposed", f] | some f in privileged_port_exposed.deny with input as doc},
+	{["update_without_install", f] | some f in update_without_install.deny with input as doc},
 })
 
 test_every_image_rule_reports_on_the_sink if {
@@ -130,7 +133,7 @@ test_every_image_rule_reports_on_the_sink if {
 		"world_writable_paths", "package_cache_left", "no_healthcheck",
 		"writable_account_files", "verification_disabled",
 		"unverified_remote_script", "sudo_installed", "sudo_in_run",
-		"ssh_server_in_image", "privileged_port_exposed",
+		"ssh_server_in_image", "privileged_port_exposed", "update_without_install",
 	}
 }
 
@@ -147,6 +150,7 @@ test_sink_facts_reach_the_intended_image_branches if {
 			"package_cache_left", "no_healthcheck", "writable_account_files",
 			"verification_disabled", "unverified_remote_script", "sudo_installed",
 			"sudo_in_run", "ssh_server_in_image", "privileged_port_exposed",
+			"update_without_install",
 		}
 	}
 	found == {
@@ -160,6 +164,7 @@ test_sink_facts_reach_the_intended_image_branches if {
 		["ssh_server_in_image", "package:openssh-server", 5],
 		["ssh_server_in_image", "expose:22/tcp", 9],
 		["privileged_port_exposed", "expose:80/tcp", 9],
+		["update_without_install", "apk", 12],
 	}
 }
 
