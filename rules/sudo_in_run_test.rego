@@ -14,7 +14,7 @@ one(instrs) := fx.doc([fx.stage(0, "", 1, fx.image_base("ubuntu:24.04"), fx.ubun
 wrapped(argv) := object.union(fx.command(argv), {"name": argv[(count(argv) - count(rest(argv))) - 1], "args": rest(argv), "wrappers": ["sudo"]})
 
 rest(argv) := array.slice(argv, i + 1, count(argv)) if {
-	i := min({k | some k, a in argv; k > 0; not startswith(a, "-"); not argv[k - 1] in {"-u", "--user"}})
+	i := min({k | some k, a in argv; k > 0; not startswith(a, "-"); not argv[k - 1] in {"-u", "--user", "-Hu"}})
 }
 
 test_sudo_once_per_run if {
@@ -73,4 +73,20 @@ test_image_history_parsed if {
 		f.key == "sudo"
 		f.msg == sprintf("sudo is used in the RUN of history entry %d: build steps already run as root unless a USER says otherwise, and a build user with passwordless sudo stays root-capable in the image", [f.history])
 	}
+}
+
+# Every way of naming the user drops privileges; -u after the program is
+# the program's own option, and -u root does not drop anything.
+test_sudo_user_spellings_drop_ok if {
+	count(findings(one([fx.run(0, 2, "sudo …", [
+		wrapped(["sudo", "--user=node", "npm", "i", "-g", "x"]),
+		wrapped(["sudo", "-unode", "npm", "i", "-g", "x"]),
+		wrapped(["sudo", "-Hu", "node", "npm", "i", "-g", "x"]),
+	], [])]))) == 0
+}
+
+test_sudo_u_of_the_program_or_root_reported if {
+	count(findings(one([fx.run(0, 2, "sudo apt-get -u upgrade", [wrapped(["sudo", "apt-get", "-u", "upgrade"])], [])]))) == 1
+	count(findings(one([fx.run(0, 2, "sudo --user=root make", [wrapped(["sudo", "--user=root", "make"])], [])]))) == 1
+	count(findings(one([fx.run(0, 2, "sudo -u#0 make", [wrapped(["sudo", "-u#0", "make"])], [])]))) == 1
 }
