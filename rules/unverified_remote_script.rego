@@ -121,6 +121,7 @@ hits contains h if {
 	startswith(a, "<(")
 	regex.match(`^<\(\s*(\S*/)?(curl|wget)\s`, a)
 	h := hit(x, sprintf("%s <(%s …)", [e.name, substitution_tool(a)]), "runs a download with", e.name, url_in(a), "process-substitution")
+	not pinned(url_in(a))
 }
 
 # sh -c "$(curl …)", eval "$(curl …)"
@@ -130,6 +131,7 @@ hits contains h if {
 	code := inline_code(e)
 	regex.match("^\\s*(\\$\\(|`)\\s*(\\S*/)?(curl|wget)\\s", code)
 	h := hit(x, sprintf("%s \"$(%s …)\"", [e.name, substitution_tool(code)]), "runs a download with", e.name, url_in(code), "command-substitution")
+	not pinned(url_in(code))
 }
 
 # curl -o x.sh URL && sh x.sh, with no check between.

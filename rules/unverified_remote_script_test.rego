@@ -84,6 +84,14 @@ test_commit_pinned_ok if {
 	count(keys([c(["wget", "-O", "/usr/local/bin/dind", "https://github.com/docker/docker/raw/8d9e3502aba39127e4d12196dae16d306f76993d/hack/dind"]), c(["sh", "/usr/local/bin/dind"])])) == 0
 }
 
+# However it is run: piped, by process or command substitution.
+test_commit_pinned_any_runner_ok if {
+	u := "https://raw.githubusercontent.com/nvm-sh/nvm/8fbf8ab69522c2bac0a3ba6ed2e2a3a5a4d5c6b7/install.sh"
+	count(keys([c(["bash", sprintf("<(curl -s %s)", [u])])])) == 0
+	count(keys([c(["sh", "-c", sprintf("$(curl -fsSL %s)", [u])])])) == 0
+	count(keys(piped([["curl", "-fsSL", u], ["bash"]]))) == 0
+}
+
 test_builder_stage_reported if {
 	b := object.union(fx.stage(0, "build", 1, fx.image_base("debian:12"), fx.debian, [fx.run(0, 2, "s", piped([["curl", "https://h/i.sh"], ["sh"]]), [])], fx.runtime({}), [0], false), {"needed_by_final": true})
 	final := fx.stage(1, "", 3, fx.image_base("debian:12"), fx.debian, [], fx.runtime({}), [1], true)
