@@ -157,9 +157,8 @@ image_problem(f) := "writable by everyone" if {
 	write_bit(mode_digit(f.mode, 1))
 } else := sprintf("writable by its group (GID %d%s)", [f.gid, group_note(f.gid)]) if {
 	write_bit(mode_digit(f.mode, 2))
-} else := sprintf("owned by UID %d, not root", [f.uid]) if {
+} else := sprintf("owned by UID %d, not root (an owner can always make its file writable)", [f.uid]) if {
 	f.uid != 0
-	write_bit(mode_digit(f.mode, 3))
 }
 
 group_note(0) := ", which containers started with an arbitrary UID run in"

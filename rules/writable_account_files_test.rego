@@ -73,11 +73,19 @@ test_image_world_writable_and_owner if {
 	contains(g.msg, "owned by UID 1000")
 }
 
+# The owner can chmod its file: a read-only mode does not protect it.
+test_image_non_root_owner_without_write_bit if {
+	fs := rule.deny with input as ix.image_doc({"account_files": [account("/etc/gshadow", "0400", 1000, 0, 0)]})
+	count(fs) == 1
+	some f in fs
+	contains(f.msg, "owned by UID 1000, not root (an owner can always make its file writable)")
+}
+
 test_image_safe if {
 	count(rule.deny) == 0 with input as ix.image_doc({"account_files": [
 		account("/etc/passwd", "0644", 0, 0, 0),
 		account("/etc/shadow", "0640", 0, 42, 0),
-		account("/etc/gshadow", "0400", 1000, 0, 0), # a non-root owner without write
+		account("/etc/gshadow", "0400", 0, 42, 0),
 	]})
 	count(rule.deny) == 0 with input as ix.image_doc({})
 }
