@@ -79,6 +79,9 @@ func registerCompletions(root *cobra.Command) {
 		"rules": func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return nil, cobra.ShellCompDirectiveFilterDirs
 		},
+		"cache-dir": func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return nil, cobra.ShellCompDirectiveFilterDirs
+		},
 	}
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {

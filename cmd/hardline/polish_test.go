@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -113,6 +114,12 @@ func TestCompletionValues(t *testing.T) {
 	has(complete("lint", "--tags", "secrets,"), "secrets,user", "secrets,init")
 	has(complete("lint", "--"), "--quiet", "--format", "--fail-on", "--no-color")
 	has(complete(""), "lint", "image", "version", "completion")
+	for _, flag := range []string{"--rules", "--cache-dir"} {
+		r := hl(t, "__complete", "lint", flag, "")
+		if !strings.Contains(r.out, fmt.Sprintf(":%d\n", cobra.ShellCompDirectiveFilterDirs)) {
+			t.Errorf("lint %s completes %q, want directories", flag, r.out)
+		}
+	}
 }
 
 func TestQuiet(t *testing.T) {
