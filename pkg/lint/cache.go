@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/gob"
 	"encoding/hex"
+	"hash"
 	"sort"
 
 	"github.com/hardline-dev/hardline/pkg/finding"
@@ -34,27 +35,27 @@ type cacheEntry struct {
 	Warnings []InputError
 }
 
-// cacheKey hashes everything a file's result depends on: the Linter's
-// options, the caller's salt, the path (findings name it; suppressions and
-// waivers match it) and the content.
-func (l *Linter) cacheKey(path string, src []byte) string {
+// hashField writes b to h with its length, so that fields cannot run into
+// each other.
+func hashField(h hash.Hash, b []byte) {
+	h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(b))))
+	h.Write(b)
+}
+
+// cacheScope hashes what every file's result depends on in this run: the
+// caller's salt and the Linter's options. Computed once per Linter.
+func (l *Linter) cacheScope() []byte {
 	h := sha256.New()
-	field := func(b []byte) {
-		var n [8]byte
-		binary.BigEndian.PutUint64(n[:], uint64(len(b)))
-		h.Write(n[:])
-		h.Write(b)
-	}
-	field([]byte(cacheFormat))
-	field(l.opts.CacheSalt)
-	field(l.cfg.CacheKey())
-	field([]byte(l.opts.Target))
+	hashField(h, []byte(cacheFormat))
+	hashField(h, l.opts.CacheSalt)
+	hashField(h, l.cfg.CacheKey())
+	hashField(h, []byte(l.opts.Target))
 	list := func(items []string) {
 		sorted := append([]string(nil), items...)
 		sort.Strings(sorted)
-		field(binary.BigEndian.AppendUint64(nil, uint64(len(sorted))))
+		hashField(h, binary.BigEndian.AppendUint64(nil, uint64(len(sorted))))
 		for _, s := range sorted {
-			field([]byte(s))
+			hashField(h, []byte(s))
 		}
 	}
 	list(l.opts.Tags)
@@ -63,8 +64,16 @@ func (l *Linter) cacheKey(path string, src []byte) string {
 		args = append(args, k+"="+v)
 	}
 	list(args)
-	field([]byte(path))
-	field(src)
+	return h.Sum(nil)
+}
+
+// cacheKey is the key of one file's result: the run's scope, the path
+// (findings name it; suppressions and waivers match it) and the content.
+func (l *Linter) cacheKey(path string, src []byte) string {
+	h := sha256.New()
+	h.Write(l.scope)
+	hashField(h, []byte(path))
+	hashField(h, src)
 	return hex.EncodeToString(h.Sum(nil))
 }
 

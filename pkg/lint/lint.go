@@ -76,6 +76,7 @@ type Linter struct {
 	cfg     *config.Config
 	enabled func(finding.Rule) bool
 	known   map[string]bool // lower-cased rule ids and names
+	scope   []byte          // cacheScope, when Options.Cache is set
 }
 
 // New prepares a Linter.
@@ -106,6 +107,9 @@ func New(opts Options) *Linter {
 			}
 		}
 		return false
+	}
+	if opts.Cache != nil {
+		l.scope = l.cacheScope()
 	}
 	return l
 }
