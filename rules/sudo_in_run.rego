@@ -61,36 +61,20 @@ sudo_programs(run) := {c.name |
 	sudo_command(c)
 }
 
-# `sudo -u app cmd` drops privileges to another user: not reported.
+# `sudo -u app cmd` drops privileges to another user (run_as, however
+# sudo's option was spelled): not reported.
 sudo_command(c) if {
 	"sudo" in lib.list(c.wrappers)
-	not drops_to_user(sudo_options(c.argv, c.name))
+	not drops_to_user(c)
 }
 
 sudo_command(c) if c.name == "sudo"
 
-# sudo_options(argv, name): the words between sudo and the program it runs
-# (an -u after the program is the program's own option).
-sudo_options(argv, name) := array.slice(argv, 1, k) if {
-	k := min({i | some i, w in argv; i > 0; lib.basename(w) == name})
-} else := []
-
-# The user sudo switches to: `-u app`, `--user app`, `--user=app`, `-uapp`,
-# or -u last in a cluster (`-Hu app`).
-target_user(opts) := opts[i + 1] if {
-	some i, a in opts
-	regex.match(`^-[A-Za-z]*u$|^--user$`, a)
-} else := u if {
-	some a in opts
-	startswith(a, "--user=")
-	u := substring(a, 7, -1)
-} else := u if {
-	some a in opts
-	regex.match(`^-u.`, a)
-	u := substring(a, 2, -1)
+drops_to_user(c) if {
+	u := lib.str(c.run_as)
+	u != ""
+	not lower(u) in {"root", "0", "#0"}
 }
-
-drops_to_user(opts) if not lower(target_user(opts)) in {"root", "0", "#0"}
 
 deny contains r if {
 	not img.dev_environment

@@ -11,7 +11,7 @@ import (
 // additive changes and the major number for anything that can break a rule.
 // docs/schema/dockerfile-input.v1.json is generated from these types
 // (go test ./pkg/dockerfile -run Schema -update).
-const SchemaVersion = "hardline.dockerfile/v1.3"
+const SchemaVersion = "hardline.dockerfile/v1.4"
 
 // Document is the Rego input (input.*) for one Dockerfile. Rules query it
 // instead of re-parsing text: every value that ARG/ENV expansion can affect

@@ -770,7 +770,8 @@ func isName(s string) bool {
 // argvSpans is nil or parallel to argv; inherited reports that the program's
 // name is text an enclosing script's expansion produces (programName).
 func (w *walker) newCommand(argv []string, argvSpans [][]span, assigns map[string]string, redirs []Redirect, line int, c ctx) (cmd Command, inherited bool) {
-	start, wrappers, extra := unwrap(argv)
+	u := unwrap(argv)
+	start, wrappers, extra := u.start, u.wrappers, u.assigns
 	if len(extra) > 0 {
 		if assigns == nil {
 			assigns = make(map[string]string, len(extra))
@@ -792,6 +793,7 @@ func (w *walker) newCommand(argv []string, argvSpans [][]span, assigns map[strin
 		Name:        name,
 		Args:        args,
 		Wrappers:    wrappers,
+		RunAs:       u.runAs,
 		Assigns:     assigns,
 		Redirects:   redirs,
 		Line:        line,

@@ -777,3 +777,34 @@ func TestText(t *testing.T) {
 		t.Errorf("empty script has a command %q", c.Text)
 	}
 }
+
+// TestRunAs: the user a wrapper runs the program as, however sudo's option
+// is spelled; -u after the program is the program's own option.
+func TestRunAs(t *testing.T) {
+	for script, want := range map[string]string{
+		"sudo -u app npm i":              "app",
+		"sudo --user app npm i":          "app",
+		"sudo --user=app npm i":          "app",
+		"sudo -uapp npm i":               "app",
+		"sudo -Hu app npm i":             "app",
+		"sudo -E -u '#1000' make":        "#1000",
+		"sudo -g staff -u app make":      "app",
+		"sudo --prompt=x -u root make":   "root",
+		"sudo make install":              "",
+		"sudo apt-get -u upgrade":        "",
+		"sudo -- make -u x":              "",
+		"gosu app node server.js":        "app",
+		"su-exec app:app node server.js": "app",
+		"sudo -u app gosu node npm ci":   "node",
+		"sudo -u app":                    "",
+		"make -u app":                    "",
+	} {
+		res := Parse(script, nil)
+		if len(res.Commands) != 1 {
+			t.Fatalf("%q: %d commands", script, len(res.Commands))
+		}
+		if got := res.Commands[0].RunAs; got != want {
+			t.Errorf("%q: RunAs %q, want %q", script, got, want)
+		}
+	}
+}

@@ -34,6 +34,12 @@ type Command struct {
 	Text string `json:"text"`
 	// Wrappers lists the wrappers that were stripped, e.g. ["sudo"].
 	Wrappers []string `json:"wrappers,omitempty"`
+	// RunAs is the user a wrapper runs the program as: `sudo -u USER`
+	// (any spelling of the option), `gosu USER`, `su-exec USER[:GROUP]`;
+	// the innermost such wrapper wins. Empty when none names one (plain
+	// sudo runs as root). Added in hardline.dockerfile/v1.4 and
+	// hardline.image/v1.4.
+	RunAs string `json:"run_as,omitempty"`
 	// Assigns are the NAME=value prefix assignments of the command.
 	Assigns map[string]string `json:"assigns,omitempty"`
 	// Pipeline identifies the pipeline this command is part of (numbered

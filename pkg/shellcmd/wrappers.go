@@ -19,6 +19,17 @@ type optSpec struct {
 	longVal  []string
 }
 
+// takesLong reports whether the long option name (no "--", no "=value")
+// takes the next word as its value.
+func (o optSpec) takesLong(name string) bool {
+	for _, l := range o.longVal {
+		if l == name {
+			return true
+		}
+	}
+	return false
+}
+
 // skipOpts returns the index of the first operand of args.
 func (o optSpec) skipOpts(args []string) int {
 	i := 0
@@ -33,13 +44,8 @@ func (o optSpec) skipOpts(args []string) int {
 		if a[1] == '-' {
 			name := a[2:]
 			i++
-			if strings.IndexByte(name, '=') < 0 {
-				for _, l := range o.longVal {
-					if l == name {
-						i++
-						break
-					}
-				}
+			if strings.IndexByte(name, '=') < 0 && o.takesLong(name) {
+				i++
 			}
 			continue
 		}
@@ -68,15 +74,26 @@ var (
 	xargsOpts   = optSpec{"nLPsdEIa", []string{"max-args", "max-lines", "max-procs", "max-chars", "delimiter", "eof", "arg-file", "process-slot-var"}}
 )
 
-// unwrap strips transparent wrappers from argv and returns the index of the
-// real program, the wrappers in order, and NAME=value pairs that env/sudo
-// put into the program's environment. A wrapper with nothing left to run
-// (`env`, `xargs` alone) is itself the program.
-func unwrap(argv []string) (start int, wrappers []string, assigns [][2]string) {
-	for start < len(argv)-1 {
-		name := baseName(argv[start])
-		rest := argv[start+1:]
+// unwrapped is what unwrap finds: the index of the real program in argv,
+// the wrappers in order, the NAME=value pairs that env/sudo put into the
+// program's environment, and the user the last of sudo -u, gosu and su-exec
+// runs it as ("" when none names one).
+type unwrapped struct {
+	start    int
+	wrappers []string
+	assigns  [][2]string
+	runAs    string
+}
+
+// unwrap strips transparent wrappers from argv. A wrapper with nothing left
+// to run (`env`, `xargs` alone) is itself the program.
+func unwrap(argv []string) unwrapped {
+	var u unwrapped
+	for u.start < len(argv)-1 {
+		name := baseName(argv[u.start])
+		rest := argv[u.start+1:]
 		var n int
+		as := "" // the user this wrapper names, if it wraps a program
 		switch name {
 		case "sudo", "env":
 			spec := sudoOpts
@@ -84,6 +101,9 @@ func unwrap(argv []string) (start int, wrappers []string, assigns [][2]string) {
 				spec = envOpts
 			}
 			n = spec.skipOpts(rest)
+			if name == "sudo" {
+				as = sudoUser(rest[:n])
+			}
 			for n < len(rest) {
 				if name == "env" && rest[n] == "-" {
 					n++
@@ -93,7 +113,7 @@ func unwrap(argv []string) (start int, wrappers []string, assigns [][2]string) {
 				if !ok || !isName(k) {
 					break
 				}
-				assigns = append(assigns, [2]string{k, v})
+				u.assigns = append(u.assigns, [2]string{k, v})
 				n++
 			}
 		case "nice":
@@ -107,7 +127,7 @@ func unwrap(argv []string) (start int, wrappers []string, assigns [][2]string) {
 			// `command -v x` looks x up instead of running it.
 			for _, a := range rest[:n] {
 				if strings.HasPrefix(a, "-") && strings.ContainsAny(a, "vV") {
-					return start, wrappers, assigns
+					return u
 				}
 			}
 		case "time":
@@ -120,20 +140,64 @@ func unwrap(argv []string) (start int, wrappers []string, assigns [][2]string) {
 			n = xargsOpts.skipOpts(rest)
 		case "gosu", "su-exec":
 			n = 1 // the user
+			as, _, _ = strings.Cut(rest[0], ":")
 		case "busybox":
 			if strings.HasPrefix(rest[0], "-") {
-				return start, wrappers, assigns
+				return u
 			}
 		default:
-			return start, wrappers, assigns
+			return u
 		}
 		if n >= len(rest) {
-			return start, wrappers, assigns
+			return u
 		}
-		wrappers = append(wrappers, name)
-		start += 1 + n
+		if as != "" {
+			u.runAs = as
+		}
+		u.wrappers = append(u.wrappers, name)
+		u.start += 1 + n
 	}
-	return start, wrappers, assigns
+	return u
+}
+
+// sudoUser returns the user sudo's options name: -u USER, --user USER,
+// --user=USER, -uUSER, or -u last in a cluster (-Hu USER); "" for none.
+func sudoUser(opts []string) string {
+	user := ""
+	for i := 0; i < len(opts); i++ {
+		a := opts[i]
+		switch {
+		case a == "--":
+			return user
+		case a == "--user" && i+1 < len(opts):
+			user = opts[i+1]
+			i++
+		case strings.HasPrefix(a, "--user="):
+			user = a[len("--user="):]
+		case strings.HasPrefix(a, "--"):
+			if i+1 < len(opts) && sudoOpts.takesLong(a[2:]) {
+				i++
+			}
+		case len(a) > 1 && a[0] == '-':
+			// In a cluster, the first letter that takes a value takes the
+			// rest of the word, or the next word when it is last.
+			for j := 1; j < len(a); j++ {
+				if strings.IndexByte(sudoOpts.shortVal, a[j]) < 0 {
+					continue
+				}
+				value := a[j+1:]
+				if value == "" && i+1 < len(opts) {
+					i++
+					value = opts[i]
+				}
+				if a[j] == 'u' {
+					user = value
+				}
+				break
+			}
+		}
+	}
+	return user
 }
 
 var shells = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true, "zsh": true, "ksh": true, "mksh": true}
